@@ -1,0 +1,3 @@
+export { ERROR_CODES, WasmbedError, isWasmbedError } from './wasmbed-error';
+export type { ErrorCode } from './wasmbed-error';
+export { ValidationError, ConfigError } from './common-errors';

@@ -1,0 +1,5 @@
+export { freePort } from './free-port';
+export { startNatsServer } from './nats-server';
+export type { NatsServerOptions, NatsTestServer } from './nats-server';
+export { withNats } from './with-nats';
+export { NatsServerNotFoundError, NatsServerStartError } from './errors';
