@@ -20,6 +20,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration files start real servers; e2e files raise this further themselves.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   projects: [
     {
@@ -32,13 +34,11 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,bench,emulation}/**/*.int.test.ts'],
-      testTimeout: 60_000,
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.test.ts'],
-      testTimeout: 300_000,
     },
   ],
 };

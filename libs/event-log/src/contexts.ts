@@ -44,15 +44,18 @@ export class ContextCatalog {
     const registry = registryFor(option, ctx.name);
     if (registry === undefined) issues.push(`context ${ctx.name}: no event type registry`);
     if (ctx.aggregateTypes.length === 0) issues.push(`context ${ctx.name}: no aggregate types`);
+    let streamName: string;
+    let subjects: string[];
     try {
-      const subjects = ctx.aggregateTypes.map(subjectsOfAggregateType);
-      const streamName = streamNameFor(prefix, ctx.name);
-      return registry && { name: ctx.name, streamName, aggregateTypes: [...ctx.aggregateTypes], subjects, registry };
+      streamName = streamNameFor(prefix, ctx.name);
+      subjects = ctx.aggregateTypes.map(subjectsOfAggregateType);
     } catch (err) {
       if (!(err instanceof InvalidStreamId)) throw err;
       issues.push(`context ${ctx.name}: ${err.message}`);
       return undefined;
     }
+    if (registry === undefined) return undefined;
+    return { name: ctx.name, streamName, aggregateTypes: [...ctx.aggregateTypes], subjects, registry };
   }
 
   private add(ctx: ResolvedContext, issues: string[]): void {

@@ -2,7 +2,6 @@ import {
   jetstream,
   jetstreamManager,
   PubHeaders,
-  StreamNotFoundError,
   type JetStreamClient,
   type JetStreamManager,
   type NextMsgRequest,
@@ -15,7 +14,7 @@ import { commitIdFor } from './commit-id';
 import { decodeCommit, encodeCommit, type RawCommit } from './commit-codec';
 import { ContextCatalog, type RegistryOption, type ResolvedContext } from './contexts';
 import { CommitTooLargeError, EventStoreClosedError, StreamVersionConflict } from './errors';
-import { isWrongLastSequence, toStoreError } from './nats-errors';
+import { isStreamNotFound, isWrongLastSequence, toStoreError } from './nats-errors';
 import { readCommits } from './read-commits';
 import { streamConfigFor, type LogSettings } from './stream-config';
 import { subjectFor } from './subjects';
@@ -117,7 +116,7 @@ export class JetStreamEventStore implements EventStore {
       const config = streamConfigFor(ctx, this.settings);
       try {
         const existing = await this.jsm.streams.info(config.name).catch((err: unknown) => {
-          if (err instanceof StreamNotFoundError) return undefined;
+          if (isStreamNotFound(err)) return undefined;
           throw err;
         });
         if (existing === undefined) {
@@ -219,17 +218,22 @@ export class JetStreamEventStore implements EventStore {
   }
 
   readAll<E extends DomainEvent>(options: ReadAllOptions): AsyncIterable<RecordedEvent<E>> {
-    this.assertOpen();
-    const ctx = this.catalog.context(options.context);
-    const afterPosition = checkPosition('afterPosition', options.afterPosition ?? 0);
-    const limit = options.limit;
-    if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
-      throw new ValidationError('readAll limit must be a positive integer', [`limit: ${String(limit)}`]);
-    }
+    // Everything, validation included, happens on iteration so errors surface in one place.
+    const start = (): { ctx: ResolvedContext; afterPosition: number } => {
+      this.assertOpen();
+      const ctx = this.catalog.context(options.context);
+      const afterPosition = checkPosition('afterPosition', options.afterPosition ?? 0);
+      const limit = options.limit;
+      if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+        throw new ValidationError('readAll limit must be a positive integer', [`limit: ${String(limit)}`]);
+      }
+      return { ctx, afterPosition };
+    };
     const { jsm, js } = this;
     return {
       async *[Symbol.asyncIterator]() {
-        const range = { streamName: ctx.streamName, startPosition: afterPosition + 1, maxCommits: limit };
+        const { ctx, afterPosition } = start();
+        const range = { streamName: ctx.streamName, startPosition: afterPosition + 1, maxCommits: options.limit };
         for await (const raw of readCommits(jsm, js, range)) yield* decodeCommit<E>(raw, ctx.registry);
       },
     };

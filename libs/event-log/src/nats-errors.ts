@@ -10,6 +10,10 @@ export function isWrongLastSequence(err: unknown): boolean {
   );
 }
 
+export function isStreamNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
+}
+
 /** Maps client/broker failures to Wasmbed errors; Wasmbed errors pass through unchanged. */
 export function toStoreError(operation: string, err: unknown): Error {
   if (isWasmbedError(err)) return err;

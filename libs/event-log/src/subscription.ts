@@ -42,12 +42,16 @@ export async function startSubscription<E extends DomainEvent>(
   let lastPosition = afterPosition;
   let stopping = false;
   // Never lets an error vanish, nor a throwing onError turn `closed` into a rejection.
+  // Warnings carry text: emitWarning rejects Error objects from other realms (e.g. jest's sandbox).
+  const warn = (err: unknown): void => {
+    process.emitWarning(err instanceof Error ? `${err.name}: ${err.message}` : String(err), 'WasmbedSubscriptionError');
+  };
   const report = (err: Error): void => {
+    if (options.onError === undefined) return warn(err);
     try {
-      if (options.onError) options.onError(err);
-      else process.emitWarning(err);
+      options.onError(err);
     } catch (handlerError) {
-      process.emitWarning(handlerError instanceof Error ? handlerError : new Error(String(handlerError)));
+      warn(handlerError);
     }
   };
 

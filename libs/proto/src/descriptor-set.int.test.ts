@@ -4,6 +4,7 @@ import {
   ApplicationServiceService,
   DeviceServiceService,
   GatewayServiceService,
+  isTypeDefinition,
   RegisterDeviceRequest,
   WASMBED_SERVICE_NAMES,
   loadWasmbedPackageDefinition,
@@ -17,7 +18,7 @@ describe('wasmbed.v1 descriptor set', () => {
   const pkg = loadWasmbedPackageDefinition();
 
   it('holds exactly the wasmbed.v1 services', () => {
-    const services = Object.keys(pkg).filter((name) => name.startsWith('wasmbed.v1.') && !('format' in pkg[name]!));
+    const services = Object.keys(pkg).filter((name) => name.startsWith('wasmbed.v1.') && !isTypeDefinition(pkg[name]!));
     expect(services.sort()).toEqual([...WASMBED_SERVICE_NAMES]);
   });
 
@@ -56,8 +57,10 @@ describe('wasmbed.v1 descriptor set', () => {
     expect(files).toHaveLength(6); // five wasmbed/v1 files and google/protobuf/timestamp.proto
     const device = files.find((f) => f.includes('wasmbed/v1/device.proto'))!;
     expect(device.includes('Pre-registers a device by its Ed25519 public key')).toBe(true);
-    const typeEntries = Object.values(pkg).filter((entry) => 'fileDescriptorProtos' in entry);
+    const typeEntries = Object.values(pkg).filter(isTypeDefinition);
     expect(typeEntries.length).toBeGreaterThan(100);
-    for (const entry of typeEntries) expect(entry.fileDescriptorProtos).toEqual(files);
+    const shared = typeEntries[0]!.fileDescriptorProtos;
+    expect(typeEntries.every((entry) => entry.fileDescriptorProtos === shared)).toBe(true);
+    expect(shared.map((file, i) => file.equals(files[i]!))).toEqual(files.map(() => true));
   });
 });

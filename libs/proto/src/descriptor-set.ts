@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { loadFileDescriptorSetFromBuffer, type Options, type PackageDefinition } from '@grpc/proto-loader';
+import {
+  loadFileDescriptorSetFromBuffer,
+  type AnyDefinition,
+  type Options,
+  type PackageDefinition,
+  type EnumTypeDefinition,
+  type MessageTypeDefinition,
+} from '@grpc/proto-loader';
 
 /**
  * The binary FileDescriptorSet written by scripts/gen-proto.sh (wasmbed.v1 plus
@@ -56,8 +63,11 @@ export function loadWasmbedPackageDefinition(options: Options = DEFAULT_OPTIONS)
   const set = readWasmbedDescriptorSet();
   const definition = loadFileDescriptorSetFromBuffer(set, options);
   const originals = splitFileDescriptorSet(set);
-  for (const entry of Object.values(definition)) {
-    if ('fileDescriptorProtos' in entry) entry.fileDescriptorProtos = originals;
-  }
+  for (const entry of Object.values(definition).filter(isTypeDefinition)) entry.fileDescriptorProtos = originals;
   return definition;
+}
+
+/** Message and enum entries of a PackageDefinition (the others are services). */
+export function isTypeDefinition(entry: AnyDefinition): entry is MessageTypeDefinition<object, object> | EnumTypeDefinition {
+  return typeof entry['format'] === 'string';
 }

@@ -9,6 +9,7 @@ export * from './gen/wasmbed/v1/events';
 export {
   WASMBED_DESCRIPTOR_SET_PATH,
   WASMBED_SERVICE_NAMES,
+  isTypeDefinition,
   loadWasmbedPackageDefinition,
   readWasmbedDescriptorSet,
   splitFileDescriptorSet,

@@ -1,6 +1,6 @@
 export { ProjectionRunner } from './projection-runner';
 export type { ProjectionRunnerOptions } from './projection-runner';
-export { defineProjection } from './projection';
+export { defineProjection, domainEventOf } from './projection';
 export type { Projection, ProjectionDocuments } from './projection';
 export type {
   AppliedMarks,

@@ -5,7 +5,7 @@ import type { AppliedMarks, DocumentStore, ListOptions, Page, PutOptions, Stored
 import { CorruptReadModelError } from './errors';
 import { checkpointKey, documentKey, idFromKey } from './kv-keys';
 import { collectPage } from './paginate';
-import { assertCollection, assertDocumentId, assertPosition, assertToken, toJson } from './validation';
+import { assertCollection, assertDocumentRef, assertPosition, assertToken, toJson } from './validation';
 
 export interface KvDocumentStoreOptions {
   /** Owned by the caller: the store never closes it. */
@@ -43,22 +43,19 @@ export class KvDocumentStore implements DocumentStore {
   }
 
   async get<T = unknown>(collection: string, id: string): Promise<StoredDocument<T> | undefined> {
-    assertCollection(collection);
-    assertDocumentId(id);
+    assertDocumentRef(collection, id);
     return this.#read<T>(collection, id);
   }
 
   async put<T = unknown>(collection: string, id: string, doc: T, options: PutOptions): Promise<void> {
-    assertCollection(collection);
-    assertDocumentId(id);
+    assertDocumentRef(collection, id);
     // toJson(doc) on its own: inside a wrapper an undefined doc would vanish silently.
     const value = `{"doc":${toJson(doc)},"applied":${JSON.stringify(options.applied)}}`;
     await this.kv.put(documentKey(collection, id), value);
   }
 
   async delete(collection: string, id: string): Promise<void> {
-    assertCollection(collection);
-    assertDocumentId(id);
+    assertDocumentRef(collection, id);
     await this.kv.delete(documentKey(collection, id));
   }
 

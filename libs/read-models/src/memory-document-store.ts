@@ -1,5 +1,5 @@
 import type { DocumentStore, ListOptions, Page, PutOptions, StoredDocument } from './document-store';
-import { assertCollection, assertDocumentId, assertPosition, assertToken, toJson } from './validation';
+import { assertCollection, assertDocumentRef, assertPosition, assertToken, toJson } from './validation';
 import { collectPage } from './paginate';
 
 interface Entry {
@@ -18,14 +18,12 @@ export class MemoryDocumentStore implements DocumentStore {
   readonly #checkpoints = new Map<string, number>();
 
   async get<T = unknown>(collection: string, id: string): Promise<StoredDocument<T> | undefined> {
-    assertCollection(collection);
-    assertDocumentId(id);
+    assertDocumentRef(collection, id);
     return this.#read<T>(collection, id);
   }
 
   async put<T = unknown>(collection: string, id: string, doc: T, options: PutOptions): Promise<void> {
-    assertCollection(collection);
-    assertDocumentId(id);
+    assertDocumentRef(collection, id);
     let docs = this.#collections.get(collection);
     if (!docs) {
       docs = new Map();
@@ -35,8 +33,7 @@ export class MemoryDocumentStore implements DocumentStore {
   }
 
   async delete(collection: string, id: string): Promise<void> {
-    assertCollection(collection);
-    assertDocumentId(id);
+    assertDocumentRef(collection, id);
     this.#collections.get(collection)?.delete(id);
   }
 

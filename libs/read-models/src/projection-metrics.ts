@@ -26,18 +26,15 @@ export class ProjectionMetrics {
     private readonly projection: string,
   ) {
     const registers = [registry];
-    this.#checkpoint = metric(registry, 'wasmbed_projection_checkpoint', () => new Gauge({
-      name: 'wasmbed_projection_checkpoint',
-      help: 'Last commit position applied by the projection, per context log.',
-      labelNames: ['projection', 'context'] as const,
-      registers,
-    }));
-    this.#lagEvents = metric(registry, 'wasmbed_projection_lag_events', () => new Gauge({
-      name: 'wasmbed_projection_lag_events',
-      help: 'Context log head minus projection checkpoint (positions still to apply).',
-      labelNames: ['projection', 'context'] as const,
-      registers,
-    }));
+    const gauge = (name: string, help: string) =>
+      metric(registry, name, () => new Gauge({ name, help, labelNames: ['projection', 'context'] as const, registers }));
+    const counter = (name: string, help: string) =>
+      metric(registry, name, () => new Counter({ name, help, labelNames: ['projection'] as const, registers }));
+    this.#checkpoint = gauge('wasmbed_projection_checkpoint', 'Last commit position applied by the projection, per context log.');
+    this.#lagEvents = gauge(
+      'wasmbed_projection_lag_events',
+      'Context log head minus projection checkpoint (positions still to apply).',
+    );
     this.#lagSeconds = metric(registry, 'wasmbed_projection_lag_seconds', () => new Histogram({
       name: 'wasmbed_projection_lag_seconds',
       help: 'Time from an event being stored to the projection having applied it.',
@@ -45,24 +42,15 @@ export class ProjectionMetrics {
       buckets: LAG_SECONDS_BUCKETS,
       registers,
     }));
-    this.#events = metric(registry, 'wasmbed_projection_events_total', () => new Counter({
-      name: 'wasmbed_projection_events_total',
-      help: 'Events handed to the projection handler and applied.',
-      labelNames: ['projection'] as const,
-      registers,
-    }));
-    this.#errors = metric(registry, 'wasmbed_projection_errors_total', () => new Counter({
-      name: 'wasmbed_projection_errors_total',
-      help: 'Failures that stopped the projection (handler, decode or store errors).',
-      labelNames: ['projection'] as const,
-      registers,
-    }));
-    this.#skippedWrites = metric(registry, 'wasmbed_projection_skipped_writes_total', () => new Counter({
-      name: 'wasmbed_projection_skipped_writes_total',
-      help: 'Writes dropped because the document already held the event (redelivery).',
-      labelNames: ['projection'] as const,
-      registers,
-    }));
+    this.#events = counter('wasmbed_projection_events_total', 'Events handed to the projection handler and applied.');
+    this.#errors = counter(
+      'wasmbed_projection_errors_total',
+      'Failures that stopped the projection (handler, decode or store errors).',
+    );
+    this.#skippedWrites = counter(
+      'wasmbed_projection_skipped_writes_total',
+      'Writes dropped because the document already held the event (redelivery).',
+    );
     // Counters start at 0 so dashboards see the series before the first event.
     const labels = { projection };
     this.#events.inc(labels, 0);

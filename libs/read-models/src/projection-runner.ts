@@ -121,11 +121,12 @@ export class ProjectionRunner<E extends DomainEvent = DomainEvent> {
   }
 
   /** Resolves once the context's commit at `position` (or a later one) is applied. */
-  waitForPosition(context: string, position: number, timeoutMs: number): Promise<void> {
+  async waitForPosition(context: string, position: number, timeoutMs: number): Promise<void> {
     const run = this.#context(context);
     assertPosition('position', position);
-    if (this.#failure) return Promise.reject(this.#failedError());
-    if (run.checkpoint >= position) return Promise.resolve();
+    assertPosition('timeoutMs', timeoutMs);
+    if (this.#failure) throw this.#failedError();
+    if (run.checkpoint >= position) return;
     return this.#waiters.wait(context, position, timeoutMs, () =>
       new PositionWaitTimeoutError(this.name, context, position, run.checkpoint, timeoutMs),
     );

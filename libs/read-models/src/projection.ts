@@ -52,3 +52,13 @@ export function defineProjection<E extends DomainEvent>(projection: Projection<E
   }
   return projection;
 }
+
+/**
+ * The event as its discriminated union member. RecordedEvent keeps `type` and
+ * `data` as separate fields, so checking `event.type` does not narrow
+ * `event.data`; switch on the result of this instead.
+ */
+export function domainEventOf<E extends DomainEvent>(event: RecordedEvent<E>): E {
+  // Sound because the store decodes each event's data for its own type.
+  return { type: event.type, data: event.data } as E;
+}

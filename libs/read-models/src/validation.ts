@@ -22,7 +22,13 @@ export function assertCollection(collection: string): void {
   }
 }
 
-export function assertDocumentId(id: string): void {
+/** A document address: a valid collection and a non-empty id. */
+export function assertDocumentRef(collection: string, id: string): void {
+  assertCollection(collection);
+  assertDocumentId(id);
+}
+
+function assertDocumentId(id: string): void {
   if (typeof id !== 'string' || id.length === 0) {
     throw new ValidationError('document id must be a non-empty string', ['id: required']);
   }

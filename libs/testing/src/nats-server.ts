@@ -37,8 +37,9 @@ const READY_LINE = 'Server is ready';
 const PORT_TAKEN = /address already in use/i;
 const START_ATTEMPTS = 3;
 
-// Children still alive when the test process exits are killed, so an aborted run
-// never leaves orphaned servers behind.
+// Children still alive when the process exits are killed. Best effort: inside jest's
+// sandbox `process` listeners do not see the real exit, so there stop() (withNats'
+// afterAll) is what cleans up.
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 function track(child: ChildProcess): void {

@@ -1,4 +1,4 @@
-import { assertNever } from '../shared/assert-never';
+import { unknownCommand } from '../shared/assert-never';
 import { sameValue } from '../shared/canonical';
 import { InvalidTransition } from '../shared/errors';
 import { requireSameAggregate } from '../shared/identity';
@@ -68,7 +68,7 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
       if (app.phase !== 'Deleting') throw new InvalidTransition(command.type, 'application', applicationId, describeState(app));
       return [deleted(app, [...app.pendingStop], meta)];
     default:
-      return assertNever(command, 'application command');
+      return unknownCommand('application', command);
   }
 }
 

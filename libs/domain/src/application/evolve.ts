@@ -1,4 +1,4 @@
-import { assertNever } from '../shared/assert-never';
+import { unknownEvent } from '../shared/assert-never';
 import { UnexpectedEvent } from '../shared/errors';
 import type { ApplicationEvent } from './events';
 import { settledPhase } from './rollout-queries';
@@ -83,7 +83,7 @@ export function evolveApplication(state: ApplicationState, event: ApplicationEve
     case 'ApplicationDeleted':
       return { ...app, phase: 'Deleted', pendingStop: [] };
     default:
-      return assertNever(event, 'application event');
+      return unknownEvent('application', event, app.phase);
   }
 }
 

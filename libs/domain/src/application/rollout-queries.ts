@@ -26,7 +26,7 @@ export interface WaveOutcome {
 export function waveOutcome(app: Application, rollout: Rollout, waveIndex: number): WaveOutcome {
   const outcome: WaveOutcome = { running: [], failed: [], waiting: [], settledAt: null };
   let settledAt: string | null = null;
-  for (const device of rollout.waves[waveIndex] ?? []) {
+  for (const device of rollout.waves[waveIndex]) {
     const record = app.devices[device];
     if (record?.rollout !== rollout.rollout || record.status === 'Deploying' || record.status === 'Stopped') {
       outcome.waiting.push(device);

@@ -1,4 +1,4 @@
-import { assertNever } from '../shared/assert-never';
+import { unknownCommand } from '../shared/assert-never';
 import { sameValue } from '../shared/canonical';
 import { InvalidTransition } from '../shared/errors';
 import { requireSameAggregate } from '../shared/identity';
@@ -117,7 +117,7 @@ export function decideDevice(command: DeviceCommand, state: DeviceState): Device
       return [{ type: 'DeviceCapabilitiesReported', data: { deviceId, capabilities, reportedAt: meta.now } }];
     }
     default:
-      return assertNever(command, 'device command');
+      return unknownCommand('device', command);
   }
 }
 

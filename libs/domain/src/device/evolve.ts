@@ -1,7 +1,7 @@
-import { assertNever } from '../shared/assert-never';
+import { unknownEvent } from '../shared/assert-never';
 import { UnexpectedEvent } from '../shared/errors';
 import type { DeviceEvent } from './events';
-import type { Device, DeviceState } from './state';
+import type { Device, DeviceRevocation, DeviceState } from './state';
 
 export function evolveDevice(state: DeviceState, event: DeviceEvent): DeviceState {
   switch (event.type) {
@@ -62,13 +62,7 @@ export function evolveDevice(state: DeviceState, event: DeviceEvent): DeviceStat
     }
     case 'DeviceRejected': {
       const d = event.data;
-      return {
-        ...existing(state, event.type),
-        status: 'Revoked',
-        pendingEnrollment: null,
-        session: null,
-        revocation: { reason: d.reason, at: d.rejectedAt, by: d.rejectedBy, rejected: true },
-      };
+      return revoked(existing(state, event.type), { reason: d.reason, at: d.rejectedAt, by: d.rejectedBy, rejected: true });
     }
     case 'DeviceConnected': {
       const d = event.data;
@@ -85,13 +79,7 @@ export function evolveDevice(state: DeviceState, event: DeviceEvent): DeviceStat
       return { ...existing(state, event.type), status: 'Unreachable', lastHeartbeatAt: event.data.lastHeartbeatAt };
     case 'DeviceRevoked': {
       const d = event.data;
-      return {
-        ...existing(state, event.type),
-        status: 'Revoked',
-        pendingEnrollment: null,
-        session: null,
-        revocation: { reason: d.reason, at: d.revokedAt, by: d.revokedBy, rejected: false },
-      };
+      return revoked(existing(state, event.type), { reason: d.reason, at: d.revokedAt, by: d.revokedBy, rejected: false });
     }
     case 'DeviceLabelsUpdated':
       return { ...existing(state, event.type), labels: event.data.labels };
@@ -102,11 +90,16 @@ export function evolveDevice(state: DeviceState, event: DeviceEvent): DeviceStat
       return { ...existing(state, event.type), capabilities: event.data.capabilities };
     }
     default:
-      return assertNever(event, 'device event');
+      return unknownEvent('device', event, state.status);
   }
 }
 
 function existing(state: DeviceState, eventType: string): Device {
   if (state.status === 'Initial') throw new UnexpectedEvent('device', eventType, 'Initial');
   return state;
+}
+
+/** Rejected and revoked devices end the same way: no session, no pending request, never again. */
+function revoked(device: Device, revocation: DeviceRevocation): Device {
+  return { ...device, status: 'Revoked', pendingEnrollment: null, session: null, revocation };
 }

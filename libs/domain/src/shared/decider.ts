@@ -1,4 +1,3 @@
-import type { Event } from './messages';
 
 /**
  * An aggregate as three pure functions (emmett's decider): `decide` turns a
@@ -17,6 +16,6 @@ export function initialStateOf<C, E, S>(decider: Decider<C, E, S>): S {
 }
 
 /** Folds events into a state, starting from the decider's initial state unless one is given. */
-export function applyEvents<C, E extends Event, S>(decider: Decider<C, E, S>, events: readonly E[], from?: S): S {
+export function applyEvents<C, E, S>(decider: Decider<C, E, S>, events: readonly E[], from?: S): S {
   return events.reduce<S>((state, event) => decider.evolve(state, event), from ?? initialStateOf(decider));
 }

@@ -19,8 +19,3 @@ export function addSeconds(iso: string, seconds: number): string {
 export function isBefore(a: string, b: string): boolean {
   return Date.parse(a) < Date.parse(b);
 }
-
-/** The latest of some instants (undefined for none). */
-export function latest(instants: readonly string[]): string | undefined {
-  return instants.reduce<string | undefined>((max, t) => (max === undefined || isBefore(max, t) ? t : max), undefined);
-}

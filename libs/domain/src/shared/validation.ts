@@ -40,7 +40,6 @@ export function requireSha256(field: string, value: unknown): string {
 
 /** Free text without control characters (reasons, board names, firmware versions). */
 export function requireText(field: string, value: unknown, maxLength = 256): string {
-  // eslint-disable-next-line no-control-regex
   if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new InvalidCommand(field, `must be non-empty text of at most ${maxLength} characters without control characters`);
   }

@@ -111,6 +111,8 @@ export interface EventEnvelope {
     | { $case: "deviceRevoked"; value: DeviceRevoked }
     | { $case: "deviceLabelsUpdated"; value: DeviceLabelsUpdated }
     | { $case: "deviceGatewayAssigned"; value: DeviceGatewayAssigned }
+    | { $case: "deviceRejected"; value: DeviceRejected }
+    | { $case: "deviceCapabilitiesReported"; value: DeviceCapabilitiesReported }
     | //
     /** Application events. */
     { $case: "applicationCreated"; value: ApplicationCreated }
@@ -130,6 +132,7 @@ export interface EventEnvelope {
     | { $case: "applicationStopped"; value: ApplicationStopped }
     | { $case: "applicationDeleting"; value: ApplicationDeleting }
     | { $case: "applicationDeleted"; value: ApplicationDeleted }
+    | { $case: "rolloutFailed"; value: RolloutFailed }
     | //
     /** Gateway events. */
     { $case: "gatewayRegistered"; value: GatewayRegistered }
@@ -140,6 +143,7 @@ export interface EventEnvelope {
     | { $case: "gatewayDeregistered"; value: GatewayDeregistered }
     | { $case: "pairingModeEnabled"; value: PairingModeEnabled }
     | { $case: "pairingModeDisabled"; value: PairingModeDisabled }
+    | { $case: "gatewayResumed"; value: GatewayResumed }
     | undefined;
 }
 
@@ -192,14 +196,19 @@ export interface DeviceUnreachable {
   lastHeartbeatAt?: Date | undefined;
 }
 
-/** The device was revoked or its enrollment rejected (phase REVOKED). */
+/** A trusted device was revoked (phase REVOKED). */
 export interface DeviceRevoked {
   reason: string;
-  /**
-   * True when an enrollment request was rejected rather than a trusted
-   * device revoked.
-   */
-  rejected: boolean;
+}
+
+/** An operator refused a device waiting in ENROLLING (phase REVOKED). */
+export interface DeviceRejected {
+  reason: string;
+}
+
+/** The device reported capabilities that differ from the ones on record. */
+export interface DeviceCapabilitiesReported {
+  capabilities?: DeviceCapabilities | undefined;
 }
 
 /** The device's label set was replaced. */
@@ -297,6 +306,20 @@ export interface RolloutCompleted {
 }
 
 /**
+ * More devices of a wave failed than the strategy tolerates. A
+ * RolloutRolledBack follows when there is a revision to go back to;
+ * otherwise the application is FAILED.
+ */
+export interface RolloutFailed {
+  revision: number;
+  waveIndex: number;
+  failedDevices: string[];
+  reason: string;
+  /** Revision the rollout goes back to; 0 = none. */
+  rollbackTo: number;
+}
+
+/**
  * The rollout of `from_revision` was abandoned for `to_revision`, which is
  * rolled out next (0 = none left: phase FAILED).
  */
@@ -368,6 +391,10 @@ export interface GatewayOffline {
 }
 
 export interface GatewayDraining {
+}
+
+/** A draining gateway accepts new sessions again. */
+export interface GatewayResumed {
 }
 
 export interface GatewayDeregistered {
@@ -466,6 +493,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "deviceGatewayAssigned":
         DeviceGatewayAssigned.encode(message.payload.value, writer.uint32(866).fork()).join();
         break;
+      case "deviceRejected":
+        DeviceRejected.encode(message.payload.value, writer.uint32(874).fork()).join();
+        break;
+      case "deviceCapabilitiesReported":
+        DeviceCapabilitiesReported.encode(message.payload.value, writer.uint32(882).fork()).join();
+        break;
       case "applicationCreated":
         ApplicationCreated.encode(message.payload.value, writer.uint32(1202).fork()).join();
         break;
@@ -517,6 +550,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "applicationDeleted":
         ApplicationDeleted.encode(message.payload.value, writer.uint32(1330).fork()).join();
         break;
+      case "rolloutFailed":
+        RolloutFailed.encode(message.payload.value, writer.uint32(1338).fork()).join();
+        break;
       case "gatewayRegistered":
         GatewayRegistered.encode(message.payload.value, writer.uint32(1602).fork()).join();
         break;
@@ -540,6 +576,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         break;
       case "pairingModeDisabled":
         PairingModeDisabled.encode(message.payload.value, writer.uint32(1658).fork()).join();
+        break;
+      case "gatewayResumed":
+        GatewayResumed.encode(message.payload.value, writer.uint32(1666).fork()).join();
         break;
     }
     return writer;
@@ -738,6 +777,25 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             };
             continue;
           }
+          case 109: {
+            if (tag !== 874) {
+              break;
+            }
+
+            message.payload = { $case: "deviceRejected", value: DeviceRejected.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 110: {
+            if (tag !== 882) {
+              break;
+            }
+
+            message.payload = {
+              $case: "deviceCapabilitiesReported",
+              value: DeviceCapabilitiesReported.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
           case 150: {
             if (tag !== 1202) {
               break;
@@ -898,6 +956,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             };
             continue;
           }
+          case 167: {
+            if (tag !== 1338) {
+              break;
+            }
+
+            message.payload = { $case: "rolloutFailed", value: RolloutFailed.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 200: {
             if (tag !== 1602) {
               break;
@@ -972,6 +1038,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
               $case: "pairingModeDisabled",
               value: PairingModeDisabled.decode(reader, reader.uint32()),
             };
+            continue;
+          }
+          case 208: {
+            if (tag !== 1666) {
+              break;
+            }
+
+            message.payload = { $case: "gatewayResumed", value: GatewayResumed.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -1078,6 +1152,20 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "deviceGatewayAssigned", value: DeviceGatewayAssigned.fromJSON(object.deviceGatewayAssigned) }
         : isSet(object.device_gateway_assigned)
         ? { $case: "deviceGatewayAssigned", value: DeviceGatewayAssigned.fromJSON(object.device_gateway_assigned) }
+        : isSet(object.deviceRejected)
+        ? { $case: "deviceRejected", value: DeviceRejected.fromJSON(object.deviceRejected) }
+        : isSet(object.device_rejected)
+        ? { $case: "deviceRejected", value: DeviceRejected.fromJSON(object.device_rejected) }
+        : isSet(object.deviceCapabilitiesReported)
+        ? {
+          $case: "deviceCapabilitiesReported",
+          value: DeviceCapabilitiesReported.fromJSON(object.deviceCapabilitiesReported),
+        }
+        : isSet(object.device_capabilities_reported)
+        ? {
+          $case: "deviceCapabilitiesReported",
+          value: DeviceCapabilitiesReported.fromJSON(object.device_capabilities_reported),
+        }
         : isSet(object.applicationCreated)
         ? { $case: "applicationCreated", value: ApplicationCreated.fromJSON(object.applicationCreated) }
         : isSet(object.application_created)
@@ -1155,6 +1243,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "applicationDeleted", value: ApplicationDeleted.fromJSON(object.applicationDeleted) }
         : isSet(object.application_deleted)
         ? { $case: "applicationDeleted", value: ApplicationDeleted.fromJSON(object.application_deleted) }
+        : isSet(object.rolloutFailed)
+        ? { $case: "rolloutFailed", value: RolloutFailed.fromJSON(object.rolloutFailed) }
+        : isSet(object.rollout_failed)
+        ? { $case: "rolloutFailed", value: RolloutFailed.fromJSON(object.rollout_failed) }
         : isSet(object.gatewayRegistered)
         ? { $case: "gatewayRegistered", value: GatewayRegistered.fromJSON(object.gatewayRegistered) }
         : isSet(object.gateway_registered)
@@ -1187,6 +1279,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "pairingModeDisabled", value: PairingModeDisabled.fromJSON(object.pairingModeDisabled) }
         : isSet(object.pairing_mode_disabled)
         ? { $case: "pairingModeDisabled", value: PairingModeDisabled.fromJSON(object.pairing_mode_disabled) }
+        : isSet(object.gatewayResumed)
+        ? { $case: "gatewayResumed", value: GatewayResumed.fromJSON(object.gatewayResumed) }
+        : isSet(object.gateway_resumed)
+        ? { $case: "gatewayResumed", value: GatewayResumed.fromJSON(object.gateway_resumed) }
         : undefined,
     };
   },
@@ -1247,6 +1343,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.deviceLabelsUpdated = DeviceLabelsUpdated.toJSON(message.payload.value);
     } else if (message.payload?.$case === "deviceGatewayAssigned") {
       obj.deviceGatewayAssigned = DeviceGatewayAssigned.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "deviceRejected") {
+      obj.deviceRejected = DeviceRejected.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "deviceCapabilitiesReported") {
+      obj.deviceCapabilitiesReported = DeviceCapabilitiesReported.toJSON(message.payload.value);
     } else if (message.payload?.$case === "applicationCreated") {
       obj.applicationCreated = ApplicationCreated.toJSON(message.payload.value);
     } else if (message.payload?.$case === "applicationRevisionCreated") {
@@ -1281,6 +1381,8 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.applicationDeleting = ApplicationDeleting.toJSON(message.payload.value);
     } else if (message.payload?.$case === "applicationDeleted") {
       obj.applicationDeleted = ApplicationDeleted.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "rolloutFailed") {
+      obj.rolloutFailed = RolloutFailed.toJSON(message.payload.value);
     } else if (message.payload?.$case === "gatewayRegistered") {
       obj.gatewayRegistered = GatewayRegistered.toJSON(message.payload.value);
     } else if (message.payload?.$case === "gatewayConfigUpdated") {
@@ -1297,6 +1399,8 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.pairingModeEnabled = PairingModeEnabled.toJSON(message.payload.value);
     } else if (message.payload?.$case === "pairingModeDisabled") {
       obj.pairingModeDisabled = PairingModeDisabled.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "gatewayResumed") {
+      obj.gatewayResumed = GatewayResumed.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -1381,6 +1485,21 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
           message.payload = {
             $case: "deviceGatewayAssigned",
             value: DeviceGatewayAssigned.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case "deviceRejected": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "deviceRejected", value: DeviceRejected.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "deviceCapabilitiesReported": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "deviceCapabilitiesReported",
+            value: DeviceCapabilitiesReported.fromPartial(object.payload.value),
           };
         }
         break;
@@ -1511,6 +1630,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         }
         break;
       }
+      case "rolloutFailed": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "rolloutFailed", value: RolloutFailed.fromPartial(object.payload.value) };
+        }
+        break;
+      }
       case "gatewayRegistered": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "gatewayRegistered", value: GatewayRegistered.fromPartial(object.payload.value) };
@@ -1568,6 +1693,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             $case: "pairingModeDisabled",
             value: PairingModeDisabled.fromPartial(object.payload.value),
           };
+        }
+        break;
+      }
+      case "gatewayResumed": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "gatewayResumed", value: GatewayResumed.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2314,16 +2445,13 @@ export const DeviceUnreachable: MessageFns<DeviceUnreachable> = {
 };
 
 function createBaseDeviceRevoked(): DeviceRevoked {
-  return { reason: "", rejected: false };
+  return { reason: "" };
 }
 
 export const DeviceRevoked: MessageFns<DeviceRevoked> = {
   encode(message: DeviceRevoked, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.reason !== "") {
       writer.uint32(10).string(message.reason);
-    }
-    if (message.rejected !== false) {
-      writer.uint32(16).bool(message.rejected);
     }
     return writer;
   },
@@ -2349,12 +2477,71 @@ export const DeviceRevoked: MessageFns<DeviceRevoked> = {
             message.reason = reader.string();
             continue;
           }
-          case 2: {
-            if (tag !== 16) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceRevoked {
+    return { reason: isSet(object.reason) ? globalThis.String(object.reason) : "" };
+  },
+
+  toJSON(message: DeviceRevoked): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceRevoked>, I>>(base?: I): DeviceRevoked {
+    return DeviceRevoked.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceRevoked>, I>>(object: I): DeviceRevoked {
+    const message = createBaseDeviceRevoked();
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseDeviceRejected(): DeviceRejected {
+  return { reason: "" };
+}
+
+export const DeviceRejected: MessageFns<DeviceRejected> = {
+  encode(message: DeviceRejected, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceRejected {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceRejected();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
               break;
             }
 
-            message.rejected = reader.bool();
+            message.reason = reader.string();
             continue;
           }
         }
@@ -2369,31 +2556,93 @@ export const DeviceRevoked: MessageFns<DeviceRevoked> = {
     }
   },
 
-  fromJSON(object: any): DeviceRevoked {
-    return {
-      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
-      rejected: isSet(object.rejected) ? globalThis.Boolean(object.rejected) : false,
-    };
+  fromJSON(object: any): DeviceRejected {
+    return { reason: isSet(object.reason) ? globalThis.String(object.reason) : "" };
   },
 
-  toJSON(message: DeviceRevoked): unknown {
+  toJSON(message: DeviceRejected): unknown {
     const obj: any = {};
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
-    if (message.rejected !== false) {
-      obj.rejected = message.rejected;
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceRejected>, I>>(base?: I): DeviceRejected {
+    return DeviceRejected.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceRejected>, I>>(object: I): DeviceRejected {
+    const message = createBaseDeviceRejected();
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseDeviceCapabilitiesReported(): DeviceCapabilitiesReported {
+  return { capabilities: undefined };
+}
+
+export const DeviceCapabilitiesReported: MessageFns<DeviceCapabilitiesReported> = {
+  encode(message: DeviceCapabilitiesReported, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.capabilities !== undefined) {
+      DeviceCapabilities.encode(message.capabilities, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceCapabilitiesReported {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceCapabilitiesReported();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.capabilities = DeviceCapabilities.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceCapabilitiesReported {
+    return { capabilities: isSet(object.capabilities) ? DeviceCapabilities.fromJSON(object.capabilities) : undefined };
+  },
+
+  toJSON(message: DeviceCapabilitiesReported): unknown {
+    const obj: any = {};
+    if (message.capabilities !== undefined) {
+      obj.capabilities = DeviceCapabilities.toJSON(message.capabilities);
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeviceRevoked>, I>>(base?: I): DeviceRevoked {
-    return DeviceRevoked.fromPartial(base ?? ({} as any));
+  create<I extends Exact<DeepPartial<DeviceCapabilitiesReported>, I>>(base?: I): DeviceCapabilitiesReported {
+    return DeviceCapabilitiesReported.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<DeviceRevoked>, I>>(object: I): DeviceRevoked {
-    const message = createBaseDeviceRevoked();
-    message.reason = object.reason ?? "";
-    message.rejected = object.rejected ?? false;
+  fromPartial<I extends Exact<DeepPartial<DeviceCapabilitiesReported>, I>>(object: I): DeviceCapabilitiesReported {
+    const message = createBaseDeviceCapabilitiesReported();
+    message.capabilities = (object.capabilities !== undefined && object.capabilities !== null)
+      ? DeviceCapabilities.fromPartial(object.capabilities)
+      : undefined;
     return message;
   },
 };
@@ -3756,6 +4005,151 @@ export const RolloutCompleted: MessageFns<RolloutCompleted> = {
   },
 };
 
+function createBaseRolloutFailed(): RolloutFailed {
+  return { revision: 0, waveIndex: 0, failedDevices: [], reason: "", rollbackTo: 0 };
+}
+
+export const RolloutFailed: MessageFns<RolloutFailed> = {
+  encode(message: RolloutFailed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.revision !== 0) {
+      writer.uint32(8).uint32(message.revision);
+    }
+    if (message.waveIndex !== 0) {
+      writer.uint32(16).uint32(message.waveIndex);
+    }
+    for (const v of message.failedDevices) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.rollbackTo !== 0) {
+      writer.uint32(40).uint32(message.rollbackTo);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RolloutFailed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRolloutFailed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.revision = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.waveIndex = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.failedDevices.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.rollbackTo = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RolloutFailed {
+    return {
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      waveIndex: isSet(object.waveIndex)
+        ? globalThis.Number(object.waveIndex)
+        : isSet(object.wave_index)
+        ? globalThis.Number(object.wave_index)
+        : 0,
+      failedDevices: globalThis.Array.isArray(object?.failedDevices)
+        ? object.failedDevices.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.failed_devices)
+        ? object.failed_devices.map((e: any) => globalThis.String(e))
+        : [],
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      rollbackTo: isSet(object.rollbackTo)
+        ? globalThis.Number(object.rollbackTo)
+        : isSet(object.rollback_to)
+        ? globalThis.Number(object.rollback_to)
+        : 0,
+    };
+  },
+
+  toJSON(message: RolloutFailed): unknown {
+    const obj: any = {};
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    if (message.waveIndex !== 0) {
+      obj.waveIndex = Math.round(message.waveIndex);
+    }
+    if (message.failedDevices?.length) {
+      obj.failedDevices = message.failedDevices;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.rollbackTo !== 0) {
+      obj.rollbackTo = Math.round(message.rollbackTo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RolloutFailed>, I>>(base?: I): RolloutFailed {
+    return RolloutFailed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RolloutFailed>, I>>(object: I): RolloutFailed {
+    const message = createBaseRolloutFailed();
+    message.revision = object.revision ?? 0;
+    message.waveIndex = object.waveIndex ?? 0;
+    message.failedDevices = object.failedDevices?.map((e) => e) || [];
+    message.reason = object.reason ?? "";
+    message.rollbackTo = object.rollbackTo ?? 0;
+    return message;
+  },
+};
+
 function createBaseRolloutRolledBack(): RolloutRolledBack {
   return { fromRevision: 0, toRevision: 0, reason: "", automatic: false };
 }
@@ -4682,6 +5076,58 @@ export const GatewayDraining: MessageFns<GatewayDraining> = {
   },
   fromPartial<I extends Exact<DeepPartial<GatewayDraining>, I>>(_: I): GatewayDraining {
     const message = createBaseGatewayDraining();
+    return message;
+  },
+};
+
+function createBaseGatewayResumed(): GatewayResumed {
+  return {};
+}
+
+export const GatewayResumed: MessageFns<GatewayResumed> = {
+  encode(_: GatewayResumed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GatewayResumed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGatewayResumed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GatewayResumed {
+    return {};
+  },
+
+  toJSON(_: GatewayResumed): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GatewayResumed>, I>>(base?: I): GatewayResumed {
+    return GatewayResumed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GatewayResumed>, I>>(_: I): GatewayResumed {
+    const message = createBaseGatewayResumed();
     return message;
   },
 };

@@ -1,0 +1,20 @@
+export type * from './commands';
+export type * from './events';
+export type {
+  Application,
+  ApplicationPhase,
+  ApplicationState,
+  DeviceDeployment,
+  DeviceDeploymentStatus,
+  Revision,
+  Rollout,
+  RolloutStatus,
+} from './state';
+export { initialApplicationState, latestRevision } from './state';
+export type { ApplicationSpec, ApplicationSpecInput, DeviceCount, ModuleRef, RolloutStrategy, RuntimeConfig, TargetSelection } from './spec';
+export { DEFAULT_STRATEGY, requireSpec } from './spec';
+export { planWaves, resolveCount, failureAllowance } from './waves';
+export { ApplicationAlreadyExists, ApplicationNotFound, NoRollbackTarget, RevisionNotFound, WaveNotReady } from './errors';
+export { decideApplication } from './decide';
+export { evolveApplication } from './evolve';
+export { applicationDecider, type ApplicationDecider } from './decider';

@@ -1,0 +1,10 @@
+export type * from './commands';
+export type * from './events';
+export type { Gateway, GatewayState, GatewayStatus } from './state';
+export { initialGatewayState } from './state';
+export { DEFAULT_ENROLLMENT_TIMEOUT_SECONDS, DEFAULT_HEARTBEAT_INTERVAL_SECONDS, type GatewayConfig } from './config';
+export { DEFAULT_PAIRING_SECONDS, MAX_PAIRING_SECONDS, isPairingModeActive } from './pairing';
+export { GatewayAlreadyExists, GatewayNotFound } from './errors';
+export { decideGateway } from './decide';
+export { evolveGateway } from './evolve';
+export { gatewayDecider, type GatewayDecider } from './decider';

@@ -1,0 +1,85 @@
+import { contextOf, type AggregateType, type Command, type Decider } from '@wasmbed/domain';
+import { handleCommand, type DomainEvent, type EventStore, type RecordedEvent } from '@wasmbed/event-log';
+import type { Logger } from '../logger';
+import type { CallContext } from './call-context';
+import { ExpectedVersionStore } from './expected-version-store';
+import { toRequestError } from './request-fields';
+
+export interface CommandTarget<C, E extends DomainEvent, S> {
+  readonly aggregateType: AggregateType;
+  readonly decider: Decider<C, E, S>;
+}
+
+export interface CommandOutcome<E extends DomainEvent, S> {
+  /** The aggregate's version after the command (for a retried command id: after its first run). */
+  readonly version: number;
+  readonly events: RecordedEvent<E>[];
+  readonly state: S;
+}
+
+export interface CommandRunnerOptions {
+  readonly store: EventStore;
+  /** Resolves once this instance's read models show `position` of `context`. */
+  readonly waitForReadModels: (context: string, position: number) => Promise<void>;
+  readonly logger: Logger;
+}
+
+export interface RunOptions {
+  /** 0 = don't check. */
+  readonly expectedVersion: number;
+  /** Request field names for domain fields named differently (see requestFieldOf). */
+  readonly fieldRenames?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs one command against one aggregate stream: optional expected-version
+ * check, load → decide → append (handleCommand), then waits until this
+ * instance's read models include the commit, so a query right after the
+ * reply sees it (read-your-writes).
+ */
+export class CommandRunner {
+  constructor(private readonly options: CommandRunnerOptions) {}
+
+  async run<C extends Command, E extends DomainEvent, S>(
+    target: CommandTarget<C, E, S>,
+    aggregateId: string,
+    call: CallContext,
+    build: (metadata: Command['metadata']) => C,
+    run: RunOptions,
+  ): Promise<CommandOutcome<E, S>> {
+    const stream = { aggregateType: target.aggregateType, aggregateId };
+    const store =
+      run.expectedVersion === 0 ? this.options.store : new ExpectedVersionStore(this.options.store, stream, run.expectedVersion, call.commandId);
+    let result;
+    try {
+      result = await handleCommand({
+        store,
+        decider: target.decider,
+        stream,
+        command: build({ now: call.now, actor: call.actor }),
+        metadata: { commandId: call.commandId, correlationId: call.correlationId, actor: call.actor, now: call.now },
+      });
+    } catch (err) {
+      throw toRequestError(err, run.fieldRenames);
+    }
+    const last = result.events.at(-1);
+    const version = last?.position ?? result.nextExpectedVersion;
+    await this.#awaitReadModels(contextOf(target.aggregateType), version, call);
+    return { version, events: result.events, state: result.state };
+  }
+
+  /** The command is done either way: a slow projection costs freshness, not the reply. */
+  async #awaitReadModels(context: string, position: number, call: CallContext): Promise<void> {
+    if (position === 0) return;
+    try {
+      await this.options.waitForReadModels(context, position);
+    } catch (err) {
+      this.options.logger.warn('read models lag behind a command; replying without read-your-writes', {
+        context,
+        position,
+        commandId: call.commandId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import type { ApplicationPhase as DomainPhase, ApplicationSpec as DomainSpec, RolloutStatus, TargetSelection } from '@wasmbed/domain';
+import {
+  Application,
+  ApplicationPhase,
+  RolloutPhase,
+  type ApplicationSpec,
+  type DeploymentTargets,
+  type RolloutStatus as RolloutStatusMessage,
+  type RolloutStrategy,
+} from '@wasmbed/proto';
+import type { ApplicationDoc, RolloutView } from '../projections/documents';
+import { optionalDate } from './timestamps';
+
+// Deleted applications have no document, so their phase never reaches a message.
+export const APPLICATION_PHASE: Readonly<Record<Exclude<DomainPhase, 'Deleted'>, ApplicationPhase>> = {
+  Creating: ApplicationPhase.APPLICATION_PHASE_CREATING,
+  Deploying: ApplicationPhase.APPLICATION_PHASE_DEPLOYING,
+  Running: ApplicationPhase.APPLICATION_PHASE_RUNNING,
+  PartiallyRunning: ApplicationPhase.APPLICATION_PHASE_PARTIALLY_RUNNING,
+  Failed: ApplicationPhase.APPLICATION_PHASE_FAILED,
+  Stopping: ApplicationPhase.APPLICATION_PHASE_STOPPING,
+  Stopped: ApplicationPhase.APPLICATION_PHASE_STOPPED,
+  Deleting: ApplicationPhase.APPLICATION_PHASE_DELETING,
+};
+
+// v1 has no CANCELLED rollout phase: a cancelled rollout is FAILED, its message says why.
+const ROLLOUT_PHASE: Readonly<Record<Exclude<RolloutStatus, 'Pending'>, RolloutPhase>> = {
+  InProgress: RolloutPhase.ROLLOUT_PHASE_IN_PROGRESS,
+  Paused: RolloutPhase.ROLLOUT_PHASE_PAUSED,
+  Completed: RolloutPhase.ROLLOUT_PHASE_COMPLETED,
+  RolledBack: RolloutPhase.ROLLOUT_PHASE_ROLLED_BACK,
+  Failed: RolloutPhase.ROLLOUT_PHASE_FAILED,
+  Cancelled: RolloutPhase.ROLLOUT_PHASE_FAILED,
+};
+
+export function applicationPhaseOf(doc: ApplicationDoc): ApplicationPhase {
+  const phase = doc.app.phase;
+  return phase === 'Deleted' ? ApplicationPhase.APPLICATION_PHASE_UNSPECIFIED : APPLICATION_PHASE[phase];
+}
+
+export function toApplicationMessage(doc: ApplicationDoc): Application {
+  const app = doc.app;
+  return Application.fromPartial({
+    name: app.applicationId,
+    phase: applicationPhaseOf(doc),
+    latestRevision: app.revisions.length,
+    deployedRevision: app.rollout?.revision ?? 0,
+    revisions: app.revisions.map((r) => {
+      const view = doc.rollouts[r.revision];
+      return {
+        revision: r.revision,
+        spec: toSpecMessage(r.spec),
+        createdAt: new Date(r.createdAt),
+        rollout: view ? toRolloutMessage(view) : undefined,
+      };
+    }),
+    createdAt: new Date(app.createdAt),
+    updatedAt: new Date(doc.updatedAt),
+    version: doc.version,
+  });
+}
+
+export function toRolloutMessage(view: RolloutView): RolloutStatusMessage {
+  const outcomes = Object.entries(view.devices);
+  const count = (status: string) => outcomes.filter(([, o]) => o.status === status).length;
+  return {
+    phase: ROLLOUT_PHASE[view.status],
+    currentWave: view.currentWave,
+    waves: view.waves.map((devices, index) => ({ index, devices: [...devices] })),
+    counts: {
+      // Targets with no outcome in this rollout yet: their wave has not reached them.
+      pending: view.targets.filter((d) => view.devices[d] === undefined).length,
+      deploying: count('Deploying'),
+      running: count('Running'),
+      failed: count('Failed'),
+      stopped: count('Stopped'),
+    },
+    failingDevices: outcomes
+      .filter(([, o]) => o.status === 'Failed')
+      .map(([device, o]) => ({ device, reason: o.reason ?? '', failedAt: new Date(o.at) })),
+    message: view.message,
+    startedAt: new Date(view.startedAt),
+    finishedAt: optionalDate(view.finishedAt),
+  };
+}
+
+/** Read models keep no module bytes (the domain records sha256, size and uri only). */
+export function toSpecMessage(spec: DomainSpec): ApplicationSpec {
+  return {
+    module: {
+      sha256: Buffer.from(spec.module.sha256, 'hex'),
+      sizeBytes: spec.module.sizeBytes,
+      source: spec.module.uri === null ? undefined : { $case: 'uri', value: spec.module.uri },
+    },
+    manifestSignature: Buffer.from(spec.manifestSignature, 'hex'),
+    publisherKey: Buffer.from(spec.publisherKey, 'hex'),
+    entryPoint: spec.entryPoint,
+    requiredHostFunctions: [...spec.requiredHostFunctions],
+    config: { ...spec.config, env: { ...spec.config.env }, args: [...spec.config.args] },
+    targets: toTargetsMessage(spec.targets),
+    strategy: toStrategyMessage(spec),
+  };
+}
+
+function toTargetsMessage(targets: TargetSelection): DeploymentTargets {
+  if ('deviceNames' in targets) return { kind: { $case: 'deviceNames', value: { names: [...targets.deviceNames] } } };
+  if ('selector' in targets) return { kind: { $case: 'selector', value: { matchLabels: { ...targets.selector } } } };
+  return { kind: { $case: 'allDevices', value: true } };
+}
+
+function toStrategyMessage(spec: DomainSpec): RolloutStrategy {
+  const s = spec.strategy;
+  return {
+    canary: s.canary,
+    batch: typeof s.batchSize === 'number' ? { $case: 'batchCount', value: s.batchSize } : { $case: 'batchPercent', value: s.batchSize.percent },
+    healthGateSeconds: s.healthGateSeconds,
+    // The API only writes counts; a percentage (written by another producer) has no v1 field.
+    failureThreshold: typeof s.failureThreshold === 'number' ? s.failureThreshold : 0,
+  };
+}
