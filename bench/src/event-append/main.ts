@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2), process.env);
   let server: NatsTestServer | undefined;
   if (!o.natsUrl) server = await startNatsServer();
-  const nc: NatsConnection = await connect({ servers: o.natsUrl ?? server!.url });
+  const nc: NatsConnection = await connect({ servers: o.natsUrl ?? server!.url, noAsyncTraces: o.noAsyncTraces });
   try {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     const phases: Phase[] = [];
     const push = (name: string, events: number, ms: number) => phases.push({ name, events, ms });
 
-    console.log(`event-append: ${o.events} events pipelined (window ${o.window}), ${o.syncEvents} sync, ${o.aggregates} aggregates, commit ${commitBytes} B`);
+    console.log(`event-append: ${o.events} events pipelined (window ${o.window}), ${o.syncEvents} sync, ${o.aggregates} aggregates, commit ${commitBytes} B, async traces ${o.noAsyncTraces ? 'off' : 'on'}`);
     push('raw JetStream publish, sync', o.syncEvents, await rawPhase(js, payload, o.syncEvents, 1, o.aggregates, 's'));
     const oursSync = await appendPhase(store, o, o.syncEvents, 1, 1);
     push('EventStore.append, sync', o.syncEvents, oursSync.ms);

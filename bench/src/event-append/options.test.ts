@@ -12,6 +12,11 @@ describe('event-append options', () => {
     expect(o).toMatchObject({ events: 5000, window: 64, aggregates: 128, natsUrl: 'nats://x:1' });
   });
 
+  it('takes --no-async-traces as a switch', () => {
+    expect(parseOptions(['--no-async-traces', '--events', '10'], {})).toMatchObject({ noAsyncTraces: true, events: 10 });
+    expect(parseOptions([], {}).noAsyncTraces).toBe(false);
+  });
+
   it('rejects unknown flags and bad numbers', () => {
     expect(() => parseOptions(['--nope', '1'], {})).toThrow(/unknown option --nope/);
     expect(() => parseOptions(['--events', '-3'], {})).toThrow(/positive integer/);

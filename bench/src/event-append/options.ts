@@ -7,6 +7,8 @@ export interface EventAppendOptions {
   pacedRate: number;
   pacedSeconds: number;
   natsUrl?: string;
+  /** nats.js creates an Error per request for async stack traces unless this is set. */
+  noAsyncTraces: boolean;
 }
 
 const DEFAULTS: EventAppendOptions = {
@@ -16,9 +18,10 @@ const DEFAULTS: EventAppendOptions = {
   aggregates: 1024,
   pacedRate: 2_000,
   pacedSeconds: 5,
+  noAsyncTraces: false,
 };
 
-const FLAGS: Record<string, keyof Omit<EventAppendOptions, 'natsUrl'>> = {
+const FLAGS: Record<string, keyof Omit<EventAppendOptions, 'natsUrl' | 'noAsyncTraces'>> = {
   '--events': 'events',
   '--sync-events': 'syncEvents',
   '--window': 'window',
@@ -31,6 +34,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): E
   const options: EventAppendOptions = { ...DEFAULTS, natsUrl: env.WASMBED_NATS_URL };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] as string;
+    if (flag === '--no-async-traces') {
+      options.noAsyncTraces = true;
+      i -= 1;
+      continue;
+    }
     const key = FLAGS[flag];
     const value = Number(argv[i + 1]);
     if (key === undefined) throw new Error(`unknown option ${flag}; known: ${Object.keys(FLAGS).join(', ')}`);

@@ -43,7 +43,7 @@ export function encodeCommit(events: readonly NewEvent[], registry: EventTypeReg
   return new TextEncoder().encode(JSON.stringify(body));
 }
 
-function pickMetadata(m: EventMetadata): EventMetadata {
+export function pickMetadata(m: EventMetadata): EventMetadata {
   const { eventId, correlationId, causationId, actor, timestamp } = m;
   return causationId === undefined
     ? { eventId, correlationId, actor, timestamp }

@@ -11,6 +11,12 @@ describe('commitIdFor', () => {
     expect(commitIdFor('wasmbed.evt.device.a', ['e1'])).not.toBe(id);
   });
 
+  it('uses subject and id directly for a single-event commit, unambiguously', () => {
+    expect(commitIdFor('wasmbed.evt.device.a', ['e1'])).toBe('wasmbed.evt.device.a e1');
+    expect(commitIdFor('wasmbed.evt.device.a|b', ['c'])).not.toBe(commitIdFor('wasmbed.evt.device.a', ['b|c']));
+    expect(commitIdFor('wasmbed.evt.device.a', ['b c'])).not.toBe(commitIdFor('wasmbed.evt.device.a', ['b', 'c']));
+  });
+
   it('cannot be confused by separators inside ids', () => {
     expect(commitIdFor('s', ['a,b'])).not.toBe(commitIdFor('s', ['a', 'b']));
     expect(commitIdFor('s', ['a"', 'b'])).not.toBe(commitIdFor('s', ['a', '"b']));

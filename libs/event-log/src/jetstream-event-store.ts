@@ -11,10 +11,11 @@ import {
 import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { ConfigError, ValidationError } from '@wasmbed/errors';
 import { commitIdFor } from './commit-id';
-import { decodeCommit, encodeCommit, type RawCommit } from './commit-codec';
+import { decodeCommit, encodeCommit, pickMetadata, type RawCommit } from './commit-codec';
 import { ContextCatalog, type RegistryOption, type ResolvedContext } from './contexts';
 import { CommitTooLargeError, EventStoreClosedError, StreamVersionConflict } from './errors';
 import { isStreamNotFound, isWrongLastSequence, toStoreError } from './nats-errors';
+import { PublishAckMux } from './publish-ack-mux';
 import { readCommits } from './read-commits';
 import { streamConfigFor, type LogSettings } from './stream-config';
 import { subjectFor } from './subjects';
@@ -82,6 +83,7 @@ export class JetStreamEventStore implements EventStore {
   private constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
+    private readonly acks: PublishAckMux,
     options: JetStreamEventStoreOptions,
     serverMaxPayload: number,
   ) {
@@ -103,7 +105,8 @@ export class JetStreamEventStore implements EventStore {
     try {
       const jsm = await jetstreamManager(options.connection, { timeout });
       const js = jetstream(options.connection, { timeout });
-      return new JetStreamEventStore(js, jsm, options, options.connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
+      const acks = new PublishAckMux(options.connection, timeout);
+      return new JetStreamEventStore(js, jsm, acks, options, options.connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
     } catch (err) {
       throw toStoreError('create', err);
     }
@@ -155,14 +158,27 @@ export class JetStreamEventStore implements EventStore {
 
     let ack: { seq: number; duplicate: boolean };
     try {
-      ack = await this.js.publish(subject, body, { headers: h });
+      ack = await this.acks.publish(subject, body, h);
     } catch (err) {
       if (expected === undefined || !isWrongLastSequence(err)) throw toStoreError('append', err);
       return this.resolveConflict<E>(ctx, stream, subject, commitId, expected);
     }
     if (ack.duplicate) return this.storedCommit<E>(ctx, ack.seq);
-    // Decoding what was just encoded hands back exactly what readers will see.
-    const recorded = decodeCommit<E>({ subject, position: ack.seq, storedAt: new Date().toISOString(), body }, ctx.registry);
+    // Built from the input rather than decoded back: encodeCommit already validated
+    // every type against the registry, and re-parsing cost more than the publish.
+    const storedAt = new Date().toISOString();
+    const ref = { aggregateType: stream.aggregateType, aggregateId: stream.aggregateId };
+    const recorded = events.map(({ event, metadata }, indexInCommit): RecordedEvent<E> => ({
+      stream: ref,
+      type: event.type,
+      data: event.data,
+      schemaVersion: ctx.registry.currentSchemaVersion(event.type) as number,
+      metadata: pickMetadata(metadata),
+      position: ack.seq,
+      indexInCommit,
+      commitSize: events.length,
+      storedAt,
+    }));
     return { position: ack.seq, nextExpectedVersion: ack.seq, duplicate: false, events: recorded };
   }
 
@@ -269,6 +285,7 @@ export class JetStreamEventStore implements EventStore {
   /** Stops every subscription of this store. The NATS connection stays open (the caller owns it). */
   async close(): Promise<void> {
     this.closed = true;
+    this.acks.close();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
   }
 

@@ -254,7 +254,7 @@ function rolloutCompleted(app: Application, meta: CommandMetadata): RolloutCompl
   };
 }
 
-export function requireRevision(app: Application, revision: number): Revision {
+function requireRevision(app: Application, revision: number): Revision {
   const found = app.revisions[revision - 1];
   if (!found) throw new RevisionNotFound(app.applicationId, revision);
   return found;

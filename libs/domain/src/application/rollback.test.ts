@@ -133,6 +133,22 @@ describe('RollbackRollout', () => {
     spec.given(history(...rollingBack)).when(rollback(false, at(420))).thenThrows(NoRollbackTarget, 'rollout 3 is itself a rollback');
   });
 
+  it('never chains rollbacks, even with an older good revision to go to', () => {
+    const v2Good = [
+      ...V1_GOOD,
+      deploy(FLEET, at(300)),
+      running('d1', 2, SHA_2, at(301)),
+      advance(2, 0, at(400)),
+      ...allRunning(['d2', 'd3'], 2, SHA_2, at(401)),
+      advance(2, 1, at(500)),
+      update(specInput({}, SHA_3), at(600)),
+      deploy(FLEET, at(600)),
+    ];
+    expect(history(...v2Good, failed('d1', 3, at(610))).at(-1)).toMatchObject({ type: 'RolloutFailed', data: { rollout: 3, rollbackTo: 2 } });
+    const events = history(...v2Good, failed('d1', 3, at(610)), rollback(true, at(700)), failed('d1', 2, at(710)));
+    expect(events.at(-1)).toMatchObject({ type: 'RolloutFailed', data: { rollout: 4, revision: 2, rollbackTo: null } });
+  });
+
   it('ignores a failure of a target the rollback did not touch when checking the threshold', () => {
     const rollingBack = [...V2_CANARY, failed('d1', 2, at(310)), rollback(true, at(400))];
     spec

@@ -157,7 +157,7 @@ function requireTargets(field: string, value: unknown): TargetSelection {
   }
 }
 
-export function requireStrategy(field: string, value: unknown): RolloutStrategy {
+function requireStrategy(field: string, value: unknown): RolloutStrategy {
   const strategy = requireRecord(field, value);
   return {
     canary: requireNonNegativeInt(`${field}.canary`, strategy.canary),

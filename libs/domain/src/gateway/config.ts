@@ -18,7 +18,7 @@ export const DEFAULT_ENROLLMENT_TIMEOUT_SECONDS = 60;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV6 = /^\[[0-9A-Fa-f:.]{2,45}\]$/;
 
-export function requireEndpoint(field: string, value: unknown): string {
+function requireEndpoint(field: string, value: unknown): string {
   const match = typeof value === 'string' ? /^(.+):(\d{1,5})$/.exec(value) : null;
   const host = match?.[1] ?? '';
   const port = Number(match?.[2]);
