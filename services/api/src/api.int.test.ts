@@ -359,6 +359,40 @@ describe('correlation', () => {
   });
 });
 
+describe('another instance on the same logs', () => {
+  it('rebuilds its read models by replay, and stops gracefully with streams open', async () => {
+    const second = await startApi(
+      { natsUrl: nats.url, grpc: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, tokens: [{ subject: 'v', role: 'viewer', tokenSha256: hashToken(TOKENS.viewer) }], logLevel: 'error' },
+      { logger: createLogger('error', () => undefined) },
+    );
+    const secondAddress = `127.0.0.1:${second.grpcPort}`;
+    try {
+      for (let i = 0; (await healthStatus(secondAddress, '')) !== 'SERVING'; i += 1) {
+        if (i > 40) throw new Error('second instance never became SERVING');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const devices = createClient(DeviceServiceClient, secondAddress, { token: TOKENS.viewer });
+      clients.push(devices);
+      const { device } = await call<GetDeviceResponse>((done) => devices.getDevice({ name: 'dev-a' }, done));
+      expect(device?.name).toBe('dev-a');
+
+      const watch = devices.watchDevices({ labelSelector: '', phase: 0 });
+      await collect(watch, 1);
+      const watchEnded = new Promise<string>((resolve) => watch.on('error', (err: { code: number }) => resolve(String(err.code))));
+      const sse = await SseClient.open(`http://127.0.0.1:${second.httpPort}/api/v1/events`, TOKENS.viewer);
+      const sseEnded = new Promise<void>((resolve) => sse.response.on('close', () => resolve()));
+
+      const started = Date.now();
+      await second.stop();
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(await watchEnded).toBe(String(14 /* UNAVAILABLE */));
+      await sseEnded;
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 interface DeviceChangeJson {
   device: { name: string };
 }

@@ -103,8 +103,8 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     const httpPort = await http.listen(config.http.host, config.http.port);
     teardown.push(() => http.close(SHUTDOWN_GRACE_MS));
 
-    logger.info('api gRPC listening', { address: `${config.grpc.host}:${grpcPort}` });
-    logger.info('api HTTP listening', { address: `http://${config.http.host}:${httpPort}` });
+    // grpc-kit logs the gRPC listener; this is the HTTP one, in the same shape.
+    logger.info('HTTP server listening', { host: config.http.host, port: httpPort, paths: ['/healthz', '/readyz', '/metrics', '/api/v1'] });
     let stopping: Promise<void> | undefined;
     return { grpcPort, httpPort, stop: () => (stopping ??= stopAll()) };
   } catch (err) {

@@ -50,18 +50,15 @@ export class CommandRunner {
     const stream = { aggregateType: target.aggregateType, aggregateId };
     const store =
       run.expectedVersion === 0 ? this.options.store : new ExpectedVersionStore(this.options.store, stream, run.expectedVersion, call.commandId);
-    let result;
-    try {
-      result = await handleCommand({
-        store,
-        decider: target.decider,
-        stream,
-        command: build({ now: call.now, actor: call.actor }),
-        metadata: { commandId: call.commandId, correlationId: call.correlationId, actor: call.actor, now: call.now },
-      });
-    } catch (err) {
+    const result = await handleCommand({
+      store,
+      decider: target.decider,
+      stream,
+      command: build({ now: call.now, actor: call.actor }),
+      metadata: { commandId: call.commandId, correlationId: call.correlationId, actor: call.actor, now: call.now },
+    }).catch((err: unknown) => {
       throw toRequestError(err, run.fieldRenames);
-    }
+    });
     const last = result.events.at(-1);
     const version = last?.position ?? result.nextExpectedVersion;
     await this.#awaitReadModels(contextOf(target.aggregateType), version, call);

@@ -1,6 +1,7 @@
 import { ApplicationNotFound, type Application as ApplicationState, type ApplicationEvent } from '@wasmbed/domain';
 import type { RecordedEvent } from '@wasmbed/event-log';
 import { unaryHandler } from '@wasmbed/grpc-kit';
+import { domainEventOf } from '@wasmbed/read-models';
 import type {
   ApplicationServiceServer,
   CreateApplicationRequest,
@@ -15,7 +16,7 @@ import type {
 } from '@wasmbed/proto';
 import { z } from 'zod';
 import { callContextOf } from '../commands/call-context';
-import type { CommandOutcome, CommandRunner, CommandTarget } from '../commands/command-runner';
+import type { CommandOutcome, CommandRunner } from '../commands/command-runner';
 import { planDeployment } from '../commands/deploy-targets';
 import { APPLICATION } from '../commands/targets';
 import { RollbackRevisionMismatch } from '../errors';
@@ -144,9 +145,8 @@ export function applicationService({ commands, readModels, fleetStore }: Applica
 }
 
 function createdRevision(events: readonly RecordedEvent<ApplicationEvent>[]): number | undefined {
-  for (const event of events) {
-    const e = { type: event.type, data: event.data } as ApplicationEvent;
-    if (e.type === 'ApplicationRevisionCreated') return e.data.revision;
+  for (const event of events.map((e) => domainEventOf(e))) {
+    if (event.type === 'ApplicationRevisionCreated') return event.data.revision;
   }
   return undefined;
 }
@@ -159,19 +159,19 @@ function createdRevision(events: readonly RecordedEvent<ApplicationEvent>[]): nu
 function rollingBackTo(application: string, toRevision: number): typeof APPLICATION {
   if (toRevision === 0) return APPLICATION;
   const decider = APPLICATION.decider;
-  const target: CommandTarget<Parameters<typeof decider.decide>[0], ApplicationEvent, ApplicationState | { phase: 'Initial' }> = {
+  return {
     aggregateType: APPLICATION.aggregateType,
     decider: {
       ...decider,
       decide(command, state) {
         const events = decider.decide(command, state);
-        const rolledBack = events.find((e) => e.type === 'RolloutRolledBack');
-        if (rolledBack?.type === 'RolloutRolledBack' && rolledBack.data.toRevision !== toRevision) {
-          throw new RollbackRevisionMismatch(application, toRevision, rolledBack.data.toRevision);
+        for (const event of events) {
+          if (event.type === 'RolloutRolledBack' && event.data.toRevision !== toRevision) {
+            throw new RollbackRevisionMismatch(application, toRevision, event.data.toRevision);
+          }
         }
         return events;
       },
     },
   };
-  return target;
 }

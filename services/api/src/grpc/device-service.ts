@@ -97,10 +97,11 @@ export function deviceService({ commands, readModels, fleetStore }: DeviceServic
   };
 }
 
-const setPairingModeSchema = checked<SetPairingModeRequest>({
+export const setPairingModeSchema = checked<SetPairingModeRequest>({
   commandId: commandFields.commandId,
   expectedVersion: commandFields.expectedVersion,
-  target: z.union(
+  target: z.discriminatedUnion(
+    '$case',
     [
       z.object({ $case: z.literal('gateway'), value: resourceName }),
       z.object({ $case: z.literal('allGateways'), value: z.literal(true, 'must be true when chosen') }),

@@ -15,7 +15,11 @@ import type { ReadModels } from '../queries/read-models';
 import type { ResourceReader } from '../queries/resource-reader';
 import { enumParam, intParam } from './query-params';
 
-/** GET /api/v1/<collection> and /api/v1/<collection>/<name>, answered in the proto JSON mapping. */
+/**
+ * GET /api/v1/<collection> and /api/v1/<collection>/<name>, answered in the
+ * proto JSON mapping (which leaves out default values); lists always carry
+ * their array, empty or not.
+ */
 interface ResourceRoute {
   list(params: URLSearchParams): Promise<unknown>;
   get(name: string): Promise<unknown>;
@@ -46,19 +50,19 @@ export function apiRoutes(readModels: ReadModels): Readonly<Record<string, Resou
           phase: enumParam(p, 'phase', DevicePhase, 'DEVICE_PHASE_'),
           gateway: p.get('gateway') ?? '',
         }),
-      (devices, nextPageToken) => ListDevicesResponse.toJSON({ devices, nextPageToken }),
+      (devices, nextPageToken) => ({ devices: [], ...(ListDevicesResponse.toJSON({ devices, nextPageToken }) as object) }),
       (device) => GetDeviceResponse.toJSON({ device }),
     ),
     gateways: route(
       readModels.gateways,
       (p) => gatewayFilter({ phase: enumParam(p, 'phase', GatewayPhase, 'GATEWAY_PHASE_'), region: p.get('region') ?? '' }),
-      (gateways, nextPageToken) => ListGatewaysResponse.toJSON({ gateways, nextPageToken }),
+      (gateways, nextPageToken) => ({ gateways: [], ...(ListGatewaysResponse.toJSON({ gateways, nextPageToken }) as object) }),
       (gateway) => GetGatewayResponse.toJSON({ gateway }),
     ),
     applications: route(
       readModels.applications,
       (p) => applicationFilter({ phase: enumParam(p, 'phase', ApplicationPhase, 'APPLICATION_PHASE_') }),
-      (applications, nextPageToken) => ListApplicationsResponse.toJSON({ applications, nextPageToken }),
+      (applications, nextPageToken) => ({ applications: [], ...(ListApplicationsResponse.toJSON({ applications, nextPageToken }) as object) }),
       (application) => GetApplicationResponse.toJSON({ application }),
     ),
   };

@@ -2,12 +2,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '@wasmbed/grpc-kit';
 import type { Registry } from 'prom-client';
+import { InvalidQuery } from '../errors';
 import type { Logger } from '../logger';
 import type { ReadModels } from '../queries/read-models';
 import { apiRoutes } from './api-routes';
 import { streamChanges } from './event-stream';
 import { authenticateHttp } from './http-auth';
 import { sendError, sendFailure, sendJson } from './http-errors';
+
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new InvalidQuery('name', 'is not valid percent-encoding');
+  }
+}
 
 export interface Readiness {
   readonly ready: boolean;
@@ -77,7 +86,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const [, collection, name] = match;
       await authenticateHttp(req, options.authenticator, 'viewer', `GET /api/v1/${collection}`);
       const route = routes[collection];
-      const body = name === undefined ? await route.list(url.searchParams) : await route.get(decodeURIComponent(name));
+      const body = name === undefined ? await route.list(url.searchParams) : await route.get(decodeName(name));
       return sendJson(res, 200, body);
     }
     sendError(res, 404, 'not_found', `no route for ${path}`);
@@ -106,9 +115,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     close(graceMs = 5_000) {
       return new Promise<void>((resolve) => {
         for (const stream of streams) stream.abort();
+        // Keep-alive connections turn idle only once their response ends (event
+        // streams included): sweep them until the server has closed.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
         server.close(() => {
+          clearInterval(sweep);
           clearTimeout(force);
           resolve();
         });

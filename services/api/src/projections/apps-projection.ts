@@ -1,5 +1,5 @@
 import { evolveApplication, initialApplicationState, type Application, type ApplicationEvent } from '@wasmbed/domain';
-import { defineProjection, type Projection, type ProjectionDocuments } from '@wasmbed/read-models';
+import { defineProjection, domainEventOf, type Projection, type ProjectionDocuments } from '@wasmbed/read-models';
 import { COLLECTIONS, type ApplicationDoc, type DeploymentsDoc, type DeviceApplicationView } from './documents';
 import { nextRolloutViews } from './rollout-views';
 
@@ -8,7 +8,7 @@ export const appsProjection: Projection<ApplicationEvent> = defineProjection<App
   name: 'api_apps',
   contexts: ['apps'],
   async handle(recorded, documents) {
-    const event = { type: recorded.type, data: recorded.data } as ApplicationEvent;
+    const event = domainEventOf(recorded);
     const id = recorded.stream.aggregateId;
     const previous = await documents.get<ApplicationDoc>(COLLECTIONS.applications, id);
     const before = previous?.app;

@@ -9,7 +9,7 @@ import {
   type GatewayEvent,
 } from '@wasmbed/domain';
 import type { RecordedEvent } from '@wasmbed/event-log';
-import { defineProjection, type Projection, type ProjectionDocuments } from '@wasmbed/read-models';
+import { defineProjection, domainEventOf, type Projection, type ProjectionDocuments } from '@wasmbed/read-models';
 import { COLLECTIONS, type DeviceDoc, type GatewayDoc } from './documents';
 
 export type FleetEvent = DeviceEvent | GatewayEvent;
@@ -19,7 +19,8 @@ export const fleetProjection: Projection<FleetEvent> = defineProjection<FleetEve
   name: 'api_fleet',
   contexts: ['fleet'],
   async handle(recorded, documents) {
-    const event = { type: recorded.type, data: recorded.data } as FleetEvent;
+    // The aggregate type says which union the event belongs to (the fleet log holds both).
+    const event = domainEventOf(recorded);
     if (recorded.stream.aggregateType === 'gateway') await applyGatewayEvent(event as GatewayEvent, recorded, documents);
     else await applyDeviceEvent(event as DeviceEvent, recorded, documents);
   },

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { ChangeKind } from '../projections/observed-document-store';
 import { itemsFixture, type Item } from '../test-support/items-projection';
 import { watchCollection } from './watch-collection';
@@ -80,6 +81,30 @@ describe('watchCollection', () => {
       ['modified', 'shown-2'],
       ['deleted', 'hidden-again'],
     ]);
+  });
+
+  it('does not pile up abort listeners over a long watch', async () => {
+    const fixture = itemsFixture();
+    const controller = new AbortController();
+    let sent = 0;
+    const watching = watchCollection<Item>({
+      store: fixture.store,
+      collection: 'items',
+      context: 'test',
+      matches: () => true,
+      signal: controller.signal,
+      emit: async () => {
+        sent += 1;
+      },
+    });
+    for (let i = 0; i < 25; i += 1) {
+      await fixture.commit({ type: 'Set', data: { id: 'a', value: String(i) } });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(sent).toBe(25);
+    expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
+    controller.abort();
+    await watching;
   });
 
   it('ends when the signal aborts, even while waiting for changes', async () => {

@@ -45,11 +45,16 @@ export async function watchCollection<D>(options: WatchOptions<D>): Promise<void
     while (!signal.aborted) {
       const change = queue.shift();
       if (change === undefined) {
+        // One listener per wait, removed again: a long watch must not pile them up on the signal.
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          signal.addEventListener('abort', () => resolve(), { once: true });
+          const done = () => {
+            signal.removeEventListener('abort', done);
+            wake = undefined;
+            resolve();
+          };
+          wake = done;
+          signal.addEventListener('abort', done, { once: true });
         });
-        wake = undefined;
         continue;
       }
       if (change.position <= (seen.get(change.id) ?? 0)) continue;
