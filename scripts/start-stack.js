@@ -126,7 +126,7 @@ async function main() {
   await waitForPort(apiHttpPort, 30_000);
 
   console.log(`
-wasmbed: embedded stack is up (data in ${path.relative(process.cwd(), dataDir) || '.'})
+wasmbed: embedded stack is up (data in ${dataDir})
   NATS + JetStream   ${natsUrl}   (monitoring http://127.0.0.1:${natsMonitorPort})
   api gRPC           127.0.0.1:${apiGrpcPort}   (health + reflection on)
   api HTTP           http://127.0.0.1:${apiHttpPort}/api/v1   (/healthz, /metrics)
