@@ -6,7 +6,8 @@ export TURBO_TELEMETRY_DISABLED=1
 
 node -e 'const [maj]=process.versions.node.split(".").map(Number); if (maj < 20) { console.error(`Node ${process.versions.node} is too old: Wasmbed needs Node 20 or newer.`); process.exit(1); }'
 bash scripts/install-system-deps.sh
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# npm install (not ci): see .ci/run for why; it installs the locked versions.
+npm install --no-audit --no-fund
 npm run build
 echo
 echo "Setup done. Start the stack with: npm start"

@@ -43,15 +43,19 @@ export function ed25519PrivateKeyFromSeed(seed: Uint8Array): KeyObject {
 }
 
 export function ed25519PrivateKeyFromPem(pem: string): KeyObject {
-  let key: KeyObject;
+  const key = privateKeyFromPem(pem);
+  requireEd25519(key);
+  return key;
+}
+
+/** Any algorithm's private key, e.g. a gateway key from an external CA. */
+export function privateKeyFromPem(pem: string): KeyObject {
   try {
-    key = createPrivateKey({ key: pem, format: 'pem' });
+    return createPrivateKey({ key: pem, format: 'pem' });
   } catch {
     // The parser's error is dropped on purpose: nothing derived from key bytes leaves here.
     throw new InvalidKeyError('private key is not a readable unencrypted PEM key');
   }
-  requireEd25519(key);
-  return key;
 }
 
 /** The 32-byte seed of a private key; what an MCU stores as its identity. */

@@ -21,12 +21,13 @@ export interface ParsedCertificate {
   readonly fingerprint: string;
 }
 
-export type CertificateInput = string | Uint8Array;
+/** A certificate as PEM text, DER bytes, or anything carrying `certPem` (a CertificateAuthority, an IssuedCertificate). */
+export type CertificateSource = string | Uint8Array | { readonly certPem: string };
 
-/** Parses one certificate given as PEM text or DER bytes. */
-export function parseCertificate(input: CertificateInput): ParsedCertificate {
-  const der = typeof input === 'string' ? singleDerFromPem(input) : Buffer.from(input);
-  return parseDer(der);
+export function parseCertificate(source: CertificateSource): ParsedCertificate {
+  if (typeof source === 'string') return parseDer(singleDerFromPem(source));
+  if (source instanceof Uint8Array) return parseDer(Buffer.from(source));
+  return parseDer(singleDerFromPem(source.certPem));
 }
 
 /** Every certificate of a PEM bundle, in order. */

@@ -1,6 +1,6 @@
 import { CertificateAuthority, createCertificateAuthority } from './certificate-authority';
-import { parseCertificate } from './parse-certificate';
-import { CertificateSource, TrustBundle } from './trust-bundle';
+import { CertificateSource, parseCertificate } from './parse-certificate';
+import { TrustBundle } from './trust-bundle';
 import { CLOCK_SKEW_ALLOWANCE_MS, DAY_MS, isRenewalDue } from './validity';
 
 export interface RotateCertificateAuthorityOptions {
@@ -41,6 +41,6 @@ export async function rotateCertificateAuthority(
 
 /** True once `now` is within `renewBeforeDays` of the certificate's notAfter (or past it). */
 export function needsRenewal(cert: CertificateSource, options: { renewBeforeDays: number; now?: Date }): boolean {
-  const { notAfter } = parseCertificate(typeof cert === 'object' && 'certPem' in cert ? cert.certPem : cert);
+  const { notAfter } = parseCertificate(cert);
   return isRenewalDue(notAfter, { now: options.now ?? new Date(), renewBeforeDays: options.renewBeforeDays });
 }

@@ -1,5 +1,5 @@
 import { InvalidCertificateError } from './errors';
-import { CertificateInput, parseCertificate, parseCertificates, ParsedCertificate } from './parse-certificate';
+import { CertificateSource, parseCertificate, parseCertificates, ParsedCertificate } from './parse-certificate';
 import { isExpired, isWithinValidity } from './validity';
 
 /** One CA certificate of a bundle. */
@@ -14,9 +14,6 @@ export interface TrustedCertificateAuthority {
   /** SHA-256 of the DER, lower-case hex. */
   readonly fingerprint: string;
 }
-
-/** A certificate as PEM, DER, or anything carrying `certPem` (a CertificateAuthority, an IssuedCertificate). */
-export type CertificateSource = CertificateInput | { readonly certPem: string };
 
 /**
  * The CA certificates a party trusts, e.g. a gateway's trust for device certificates.
@@ -55,16 +52,16 @@ export class TrustBundle {
   }
 
   includes(cert: CertificateSource): boolean {
-    const { fingerprint } = parse(cert);
+    const { fingerprint } = parseCertificate(cert);
     return this.cas.some((c) => c.fingerprint === fingerprint);
   }
 
   with(...cas: readonly CertificateSource[]): TrustBundle {
-    return this.withParsed(cas.map(parse));
+    return this.withParsed(cas.map(parseCertificate));
   }
 
   without(cert: CertificateSource): TrustBundle {
-    const { fingerprint } = parse(cert);
+    const { fingerprint } = parseCertificate(cert);
     return new TrustBundle(this.cas.filter((c) => c.fingerprint !== fingerprint));
   }
 
@@ -78,7 +75,7 @@ export class TrustBundle {
    * issuer check), the CA's key verifies the certificate's signature, and the CA is
    * itself valid at `now`. Undefined when none does.
    */
-  issuerOf(cert: CertificateInput, now: Date = new Date()): TrustedCertificateAuthority | undefined {
+  issuerOf(cert: CertificateSource, now: Date = new Date()): TrustedCertificateAuthority | undefined {
     const leaf = parseCertificate(cert);
     const issuer = this.cas.find(
       (ca) => isWithinValidity(ca, now) && leaf.openssl.checkIssued(ca.openssl) && leaf.openssl.verify(ca.openssl.publicKey),
@@ -96,10 +93,6 @@ export class TrustBundle {
     }
     return new TrustBundle(cas);
   }
-}
-
-function parse(cert: CertificateSource): ParsedCertificate {
-  return parseCertificate(typeof cert === 'object' && 'certPem' in cert ? cert.certPem : cert);
 }
 
 function describe(ca: ParsedCertificate): TrustedCertificateAuthority {
