@@ -10,10 +10,26 @@ const swc = [
   },
 ];
 
+// Every workspace package with a src/index.ts, by its package name.
+const fs = require('node:fs');
+const path = require('node:path');
+const moduleNameMapper = {};
+for (const group of ['libs', 'services', 'emulation']) {
+  const dir = path.join(__dirname, group);
+  if (!fs.existsSync(dir)) continue;
+  for (const name of fs.readdirSync(dir)) {
+    const manifest = path.join(dir, name, 'package.json');
+    const entry = path.join(dir, name, 'src', 'index.ts');
+    if (!fs.existsSync(manifest) || !fs.existsSync(entry)) continue;
+    const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')).name;
+    moduleNameMapper[`^${pkg.replace('/', '\\/')}$`] = entry;
+  }
+}
+
 const common = {
   rootDir: __dirname,
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@wasmbed/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testEnvironment: 'node',

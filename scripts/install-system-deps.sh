@@ -8,6 +8,10 @@ need=()
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 [ -f /usr/include/google/protobuf/timestamp.proto ] || need+=(libprotobuf-dev)
+# WebAssembly toolchain for the example apps (emulation/apps/build.sh).
+command -v wat2wasm >/dev/null 2>&1 || need+=(wabt)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system deps: all present (nats-server $(nats-server --version 2>/dev/null | awk '{print $2}'), $(protoc --version))"

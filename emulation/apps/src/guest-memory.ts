@@ -5,7 +5,8 @@ import { HostTrap } from './errors';
  * returns (imports are created before the instance exists).
  */
 export interface MemoryRef {
-  current: WebAssembly.Memory | null;
+  /** Structural, so that non-DOM consumers need no WebAssembly typings: a WebAssembly.Memory fits. */
+  current: { readonly buffer: ArrayBuffer } | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash, KeyObject, randomBytes } from 'node:crypto';
 import { webcrypto, x509 } from './crypto-provider';
 import { publicKeyToHex, rawPublicKeyFromKeyObject, rawPublicKeyToSpkiDer } from './ed25519-keys';
+import { parseCertificate } from './parse-certificate';
 import { ValidityWindow } from './validity';
 import { ValidationError } from '@wasmbed/errors';
 
@@ -67,16 +68,17 @@ export async function buildCertificate(spec: CertificateSpec): Promise<IssuedCer
     signingAlgorithm: ED25519,
     extensions: extensionsFor(spec.profile, spec.publicKey, issuerPublicKey),
   });
-  const certDer = Buffer.from(cert.rawData);
+  // Read back through both parsers: what we return is what any relying party will see.
+  const parsed = parseCertificate(new Uint8Array(cert.rawData));
   return {
-    certPem: cert.toString('pem'),
-    certDer,
+    certPem: parsed.pem,
+    certDer: parsed.der,
     commonName: spec.commonName,
     publicKey: spec.publicKey,
     publicKeyHex: publicKeyToHex(spec.publicKey),
-    serialNumber: cert.serialNumber.toLowerCase(),
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
+    serialNumber: parsed.serialNumber,
+    notBefore: parsed.notBefore,
+    notAfter: parsed.notAfter,
   };
 }
 
@@ -132,7 +134,6 @@ function requireCommonName(commonName: string): void {
     typeof commonName === 'string' &&
     commonName.length > 0 &&
     commonName.length <= MAX_COMMON_NAME_LENGTH &&
-    // eslint-disable-next-line no-control-regex
     !/[\u0000-\u001f\u007f]/.test(commonName);
   if (!ok) {
     throw new ValidationError(`common name must be 1-${MAX_COMMON_NAME_LENGTH} characters without control characters`, [

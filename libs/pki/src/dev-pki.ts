@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { CertificateAuthority, createCertificateAuthority } from './certificate-authority';
 import { generateEd25519KeyPair } from './ed25519-keys';
 import { issueServerCertificate, subjectAltNamesFor } from './issue-certificates';
@@ -62,10 +62,10 @@ export async function ensureDevPki(dir: string, options: DevPkiOptions): Promise
     deviceTrust: created.deviceTrust ? deviceTrust : undefined,
   });
   const files = {
-    caCert: join(dir, PKI_FILES.caCert),
-    serverCert: join(dir, PKI_FILES.serverCert),
-    serverKey: join(dir, PKI_FILES.serverKey),
-    deviceTrust: join(dir, PKI_FILES.deviceTrust),
+    caCert: resolve(dir, PKI_FILES.caCert),
+    serverCert: resolve(dir, PKI_FILES.serverCert),
+    serverKey: resolve(dir, PKI_FILES.serverKey),
+    deviceTrust: resolve(dir, PKI_FILES.deviceTrust),
   };
   return { ca, server, deviceTrust, files, created };
 }

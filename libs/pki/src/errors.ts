@@ -5,9 +5,6 @@ import { WasmbedError } from '@wasmbed/errors';
 /** A key is not a well-formed Ed25519 key (wrong length, encoding or PEM). */
 export class InvalidKeyError extends WasmbedError {
   readonly code = 'invalid_argument' as const;
-  constructor(message: string) {
-    super(message);
-  }
 }
 
 /** A certificate or key uses an algorithm other than Ed25519. */
@@ -21,9 +18,6 @@ export class UnsupportedKeyAlgorithmError extends WasmbedError {
 /** Bytes that should be an X.509 certificate are malformed or fail their own checks. */
 export class InvalidCertificateError extends WasmbedError {
   readonly code = 'invalid_argument' as const;
-  constructor(message: string) {
-    super(message);
-  }
 }
 
 /** A private key does not belong to the certificate it is paired with. */

@@ -1,0 +1,153 @@
+import type { ResourceLimits } from 'node:worker_threads';
+import { xorshift32, type LogRecord, type PreparedModule } from '@wasmbed/example-apps';
+import { moduleSha256, type AppSummary, type ErrorInfo, type Manifest } from '@wasmbed/protocol';
+import { LogRateLimiter } from '../support/token-bucket';
+import { AppSupervisor, type AppStatusChange, type StartResult } from './app-supervisor';
+import { DEFAULT_RESTART_POLICY, restartPolicyFromEnv, type RestartPolicy } from './restart-policy';
+
+export interface AppHostListener {
+  status(app: InstalledApp, change: AppStatusChange): void;
+  log(app: InstalledApp, record: LogRecord): void;
+}
+
+export interface AppHostOptions {
+  /** Apps that may be starting or running at once. */
+  readonly maxInstances: number;
+  /** Memory limits of active apps must fit in this. */
+  readonly ramBytes: number;
+  /** Seeds the simulated sensors' phase and random_u32 (per app). */
+  readonly sensorSeed: number;
+  readonly restartDefaults?: RestartPolicy;
+  readonly workerResourceLimits?: ResourceLimits;
+  /** Per app; lines beyond it are dropped and counted. Default 20/s, bursts of 50. */
+  readonly logRate?: { readonly perSecond: number; readonly burst: number };
+  readonly listener: AppHostListener;
+}
+
+export interface InstalledApp {
+  readonly appId: string;
+  readonly revision: number;
+  readonly manifest: Manifest;
+  /** SHA-256 of the bytes actually instantiated (not copied from the manifest). */
+  readonly sha256: Uint8Array;
+  readonly supervisor: AppSupervisor;
+}
+
+const ACTIVE = new Set(['starting', 'running']);
+
+/** The apps of one device: admission against its limits, install, replace, stop. */
+export class AppHost {
+  private readonly apps = new Map<string, InstalledApp>();
+
+  constructor(private readonly options: AppHostOptions) {}
+
+  /** What Hello and Heartbeat report. */
+  summaries(): AppSummary[] {
+    return [...this.apps.values()].map((app) => {
+      const { state, restarts, error } = app.supervisor.state;
+      return { appId: app.appId, revision: app.revision, sha256: app.sha256, state, restarts, ...(error ? { error } : {}) };
+    });
+  }
+
+  get(appId: string): InstalledApp | undefined {
+    return this.apps.get(appId);
+  }
+
+  /** Runs exactly this module already (a repeated Deploy): nothing to do. */
+  isActive(appId: string, revision: number, sha256: Uint8Array): boolean {
+    const app = this.apps.get(appId);
+    return !!app && app.revision === revision && Buffer.from(app.sha256).equals(sha256) && ACTIVE.has(app.supervisor.state.state);
+  }
+
+  /** RAM not reserved by the memory limits of active apps. */
+  get freeMemoryBytes(): number {
+    return Math.max(0, this.options.ramBytes - this.reservedBytes());
+  }
+
+  /** Why this app cannot be added now (instances, memory), or null. An app replacing itself frees its own share. */
+  admit(appId: string, manifest: Manifest): ErrorInfo | null {
+    const others = [...this.apps.values()].filter((a) => a.appId !== appId && ACTIVE.has(a.supervisor.state.state));
+    if (others.length >= this.options.maxInstances) {
+      return { code: 'limit_exceeded', message: `device runs its maximum of ${this.options.maxInstances} apps` };
+    }
+    const free = this.options.ramBytes - this.reservedBytes(appId);
+    if (manifest.memoryLimitBytes > free) {
+      return { code: 'limit_exceeded', message: `memory limit of ${manifest.memoryLimitBytes} bytes exceeds the ${free} bytes free` };
+    }
+    return null;
+  }
+
+  /** Replaces any app of the same id, then starts this one; resolves once it runs or failed to start. */
+  async install(manifest: Manifest, appId: string, moduleBytes: Uint8Array, prepared: PreparedModule): Promise<StartResult> {
+    const parsed = restartPolicyFromEnv(manifest.config.env, this.options.restartDefaults ?? DEFAULT_RESTART_POLICY);
+    if ('problem' in parsed) return { ok: false, error: { code: 'invalid_manifest', message: parsed.problem } };
+    await this.stop(appId);
+    const refused = this.admit(appId, manifest);
+    if (refused) return { ok: false, error: refused };
+
+    const seed = this.options.sensorSeed ^ hashOf(appId);
+    const limiter = new LogRateLimiter(this.options.logRate?.perSecond ?? 20, this.options.logRate?.burst ?? 50);
+    const app: InstalledApp = {
+      appId,
+      revision: manifest.revision,
+      manifest,
+      sha256: moduleSha256(moduleBytes),
+      supervisor: new AppSupervisor(
+        {
+          module: prepared.module,
+          memoryLimitPages: prepared.memoryLimitPages,
+          entryPoint: manifest.entryPoint,
+          config: manifest.config.env,
+          cpuTimeLimitMs: manifest.cpuTimeLimitMs,
+          randomSeed: seed,
+          sensorPhaseMs: xorshift32(seed)() % 3_600_000,
+          resourceLimits: this.options.workerResourceLimits,
+        },
+        parsed.policy,
+        {
+          status: (change) => this.options.listener.status(app, change),
+          log: (record) => {
+            for (const line of limiter.admit(record, droppedNote)) this.options.listener.log(app, line);
+          },
+        },
+      ),
+    };
+    this.apps.set(appId, app);
+    return app.supervisor.start();
+  }
+
+  /** Stops an app; false when the device does not have it. The app stays listed as stopped until replaced. */
+  async stop(appId: string): Promise<boolean> {
+    const app = this.apps.get(appId);
+    if (!app) return false;
+    await app.supervisor.stop();
+    return true;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.apps.keys()].map((appId) => this.stop(appId)));
+  }
+
+  get activeCount(): number {
+    return [...this.apps.values()].filter((a) => ACTIVE.has(a.supervisor.state.state)).length;
+  }
+
+  private reservedBytes(exceptAppId?: string): number {
+    let sum = 0;
+    for (const app of this.apps.values()) {
+      if (app.appId !== exceptAppId && ACTIVE.has(app.supervisor.state.state)) sum += app.manifest.memoryLimitBytes;
+    }
+    return sum;
+  }
+}
+
+function droppedNote(count: number): LogRecord {
+  return { level: 'warn', message: `${count} log line(s) dropped by the device's rate limit`, truncated: false };
+}
+
+/** FNV-1a of the app id: a per-app seed, stable across restarts and devices. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,113 @@
+import type { ResourceLimits, Worker } from 'node:worker_threads';
+import type { LogRecord } from '@wasmbed/example-apps';
+import { startAppWorker } from './app-worker-launch';
+import type { AppWorkerMessage, RunOutcome } from './app-worker-protocol';
+import { ControlBlock } from './control-block';
+
+export interface AppRunOptions {
+  /** Compiled with its memory maximum already capped (prepareModule). */
+  readonly module: WebAssembly.Module;
+  readonly memoryLimitPages: number;
+  readonly entryPoint: string;
+  readonly config?: Readonly<Record<string, string>>;
+  /** Guest execution time after which the worker is terminated; 0 = no limit. */
+  readonly cpuTimeLimitMs: number;
+  readonly randomSeed?: number;
+  readonly sensorPhaseMs?: number;
+  readonly resourceLimits?: ResourceLimits;
+  /** How long stop() lets a busy app reach its next sleep_ms before the worker is terminated. Default 250. */
+  readonly stopGraceMs?: number;
+  /** How often the CPU time is checked. Default 25. */
+  readonly watchdogIntervalMs?: number;
+}
+
+export interface AppRunListener {
+  log(record: LogRecord): void;
+  /** Instantiation succeeded and the entry point was called. */
+  running(): void;
+}
+
+/**
+ * One execution of an app in its own worker thread, from instantiation to an
+ * outcome. The worker cannot be trusted to stop itself (a loop that never calls
+ * the host), so the CPU-time limit and the stop deadline are enforced from here
+ * by terminating the thread, which V8 can do even in the middle of WebAssembly.
+ */
+export class AppRun {
+  readonly outcome: Promise<RunOutcome>;
+  private readonly control = new ControlBlock();
+  private readonly worker: Worker;
+  private reported?: RunOutcome;
+  private forced?: RunOutcome;
+  private workerError?: Error;
+  private stopTimer?: NodeJS.Timeout;
+  private readonly stopGraceMs: number;
+
+  constructor(options: AppRunOptions, listener: AppRunListener) {
+    this.worker = startAppWorker(
+      {
+        module: options.module,
+        entryPoint: options.entryPoint,
+        config: options.config ?? {},
+        memoryLimitPages: options.memoryLimitPages,
+        randomSeed: options.randomSeed ?? 0,
+        sensorPhaseMs: options.sensorPhaseMs ?? 0,
+        control: this.control.buffer,
+      },
+      options.resourceLimits,
+    );
+    this.worker.on('message', (message: AppWorkerMessage) => {
+      if (message.type === 'log') listener.log(message.record);
+      else if (message.type === 'running') listener.running();
+      else this.reported = message.outcome;
+    });
+    this.worker.on('error', (err) => {
+      this.workerError = err;
+    });
+    const watchdog = options.cpuTimeLimitMs > 0 ? this.startWatchdog(options.cpuTimeLimitMs, options.watchdogIntervalMs ?? 25) : undefined;
+    this.stopGraceMs = options.stopGraceMs ?? 250;
+    this.outcome = new Promise((resolve) => {
+      this.worker.once('exit', (code) => {
+        clearInterval(watchdog);
+        clearTimeout(this.stopTimer);
+        resolve(this.forced ?? this.reported ?? this.failure(code));
+      });
+    });
+  }
+
+  /** Guest execution time so far (sleeps excluded). */
+  get cpuTimeMs(): number {
+    return this.control.executedMs();
+  }
+
+  /** Interrupts sleep_ms so the app ends as stopped; terminates it if it does not get there within the grace period. */
+  stop(): Promise<RunOutcome> {
+    if (!this.control.stopRequested) {
+      this.control.requestStop();
+      this.stopTimer = setTimeout(() => {
+        this.forced ??= { state: 'stopped', reason: 'stop_requested' };
+        void this.worker.terminate();
+      }, this.stopGraceMs);
+    }
+    return this.outcome;
+  }
+
+  private startWatchdog(limitMs: number, intervalMs: number): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      const used = this.control.executedMs();
+      if (used <= limitMs || this.forced) return;
+      this.forced = { state: 'failed', reason: 'cpu_time_limit', message: `CPU-time limit of ${limitMs} ms exceeded (${Math.round(used)} ms executed)` };
+      void this.worker.terminate();
+    }, intervalMs);
+    timer.unref();
+    return timer;
+  }
+
+  private failure(exitCode: number): RunOutcome {
+    const err = this.workerError as (Error & { code?: string }) | undefined;
+    if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return { state: 'failed', reason: 'worker_error', message: `app worker exhausted its JS heap limit: ${err.message}` };
+    }
+    return { state: 'failed', reason: 'worker_error', message: err ? `app worker failed: ${err.message}` : `app worker exited with code ${exitCode}` };
+  }
+}

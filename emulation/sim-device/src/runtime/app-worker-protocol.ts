@@ -1,0 +1,28 @@
+import type { AppOutcome, FailureReason, LogRecord } from '@wasmbed/example-apps';
+
+/** What an app worker gets at start (structured-cloned; the compiled module is shared, not recompiled). */
+export interface AppWorkerData {
+  readonly module: WebAssembly.Module;
+  readonly entryPoint: string;
+  readonly config: Readonly<Record<string, string>>;
+  /** The memory maximum the module was patched to, to tell a memory-limit trap from any other. */
+  readonly memoryLimitPages: number;
+  readonly randomSeed: number;
+  /** Shifts the simulated sensor waves in time, so devices do not all read the same values. */
+  readonly sensorPhaseMs: number;
+  /** ControlBlock buffer. */
+  readonly control: SharedArrayBuffer;
+}
+
+export type AppWorkerMessage =
+  | { readonly type: 'log'; readonly record: LogRecord }
+  /** Instantiated; the entry point is being called. */
+  | { readonly type: 'running' }
+  | { readonly type: 'outcome'; readonly outcome: AppOutcome };
+
+/** Why a run failed: the ABI's reasons, plus a worker that died for a reason of the host's own. */
+export type RunFailureReason = FailureReason | 'worker_error';
+
+export type RunOutcome =
+  | Extract<AppOutcome, { readonly state: 'stopped' }>
+  | { readonly state: 'failed'; readonly reason: RunFailureReason; readonly message: string };

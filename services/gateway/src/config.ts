@@ -1,0 +1,141 @@
+import { ConfigError } from '@wasmbed/errors';
+import { NAME_PATTERN } from '@wasmbed/domain';
+import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS, PENDING_HOLD_MS } from '@wasmbed/protocol';
+import { z } from 'zod';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface AdminToken {
+  readonly subject: string;
+  readonly role: 'admin' | 'operator' | 'viewer';
+  readonly tokenSha256: string;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface GatewayConfig {
+  readonly gatewayId: string;
+  readonly natsUrl: string;
+  /** TLS listener for devices. */
+  readonly bind: HostPort;
+  /** HTTP listener: probes, metrics, admin. */
+  readonly http: HostPort;
+  /** PEM or DER file paths. */
+  readonly privateKeyPath: string;
+  readonly certificatePath: string;
+  /** CA bundle (PEM, or one DER certificate) vouching for device certificates; optional. */
+  readonly clientCaPath?: string;
+  readonly adminTokens: readonly AdminToken[];
+  readonly heartbeatIntervalMs: number;
+  readonly helloTimeoutMs: number;
+  readonly handshakeTimeoutMs: number;
+  /** How long a device awaiting approval is kept connected. */
+  readonly pendingHoldMs: number;
+  /** Most device sessions at once. */
+  readonly capacity: number;
+  /** host:port devices are told to dial, recorded on the gateway aggregate. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** Unknown devices enrolling during pairing mode are admitted without an operator. */
+  readonly autoApprove: boolean;
+  readonly logLevel: LogLevel;
+}
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:4423')
+  .transform((value) => {
+    const idx = value.lastIndexOf(':');
+    return { host: value.slice(0, idx).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(idx + 1)) };
+  })
+  .refine((a) => a.port <= 65535, 'port must be 0-65535');
+
+const millis = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const tokenEntry = z.object({
+  subject: z.string().min(1),
+  role: z.enum(['admin', 'operator', 'viewer']),
+  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the token'),
+});
+
+const tokens = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(tokenEntry));
+
+const filePath = (what: string) => z.string({ error: `is required: path of the gateway's ${what} (PEM or DER)` }).min(1);
+
+const schema = z.object({
+  WASMBED_GATEWAY_ID: z.string().regex(NAME_PATTERN, 'must be a lowercase DNS label').default('gateway-1'),
+  WASMBED_NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  WASMBED_GATEWAY_BIND_ADDR: hostPort.prefault('127.0.0.1:4423'),
+  WASMBED_GATEWAY_HTTP_ADDR: hostPort.prefault('127.0.0.1:8080'),
+  WASMBED_GATEWAY_PRIVATE_KEY: filePath('private key'),
+  WASMBED_GATEWAY_CERTIFICATE: filePath('certificate'),
+  WASMBED_GATEWAY_CLIENT_CA: z.string().min(1).optional(),
+  /** Without tokens the admin endpoints answer 401 to everyone. */
+  WASMBED_GATEWAY_ADMIN_TOKENS: tokens.prefault('[]'),
+  WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: millis(MIN_HEARTBEAT_INTERVAL_MS, MAX_HEARTBEAT_INTERVAL_MS).default(30_000),
+  WASMBED_GATEWAY_HELLO_TIMEOUT_MS: millis(100, 600_000).default(10_000),
+  WASMBED_GATEWAY_HANDSHAKE_TIMEOUT_MS: millis(100, 600_000).default(10_000),
+  WASMBED_GATEWAY_PENDING_HOLD_MS: millis(1_000, 86_400_000).default(PENDING_HOLD_MS),
+  WASMBED_GATEWAY_CAPACITY: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  WASMBED_GATEWAY_ENDPOINT: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port as devices dial it')
+    .optional(),
+  WASMBED_GATEWAY_REGION: z.string().regex(NAME_PATTERN, 'must be a lowercase DNS label').default('default'),
+  WASMBED_GATEWAY_AUTO_APPROVE: booleanText.prefault('true'),
+  WASMBED_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+/** Where devices should dial when no endpoint is configured: the bind address, or localhost for a wildcard bind. */
+export function defaultEndpoint(bind: HostPort): string {
+  const host = WILDCARD_HOSTS.has(bind.host) ? 'localhost' : bind.host.includes(':') ? `[${bind.host}]` : bind.host;
+  return `${host}:${bind.port}`;
+}
+
+/** Reads and validates the gateway's configuration once, at the edge; every problem is listed. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`);
+    throw new ConfigError(`invalid gateway configuration:\n  ${issues.join('\n  ')}`, issues);
+  }
+  const c = parsed.data;
+  return {
+    gatewayId: c.WASMBED_GATEWAY_ID,
+    natsUrl: c.WASMBED_NATS_URL,
+    bind: c.WASMBED_GATEWAY_BIND_ADDR,
+    http: c.WASMBED_GATEWAY_HTTP_ADDR,
+    privateKeyPath: c.WASMBED_GATEWAY_PRIVATE_KEY,
+    certificatePath: c.WASMBED_GATEWAY_CERTIFICATE,
+    clientCaPath: c.WASMBED_GATEWAY_CLIENT_CA,
+    adminTokens: c.WASMBED_GATEWAY_ADMIN_TOKENS,
+    heartbeatIntervalMs: c.WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS,
+    helloTimeoutMs: c.WASMBED_GATEWAY_HELLO_TIMEOUT_MS,
+    handshakeTimeoutMs: c.WASMBED_GATEWAY_HANDSHAKE_TIMEOUT_MS,
+    pendingHoldMs: c.WASMBED_GATEWAY_PENDING_HOLD_MS,
+    capacity: c.WASMBED_GATEWAY_CAPACITY,
+    endpoint: c.WASMBED_GATEWAY_ENDPOINT ?? defaultEndpoint(c.WASMBED_GATEWAY_BIND_ADDR),
+    region: c.WASMBED_GATEWAY_REGION,
+    autoApprove: c.WASMBED_GATEWAY_AUTO_APPROVE,
+    logLevel: c.WASMBED_LOG_LEVEL,
+  };
+}
