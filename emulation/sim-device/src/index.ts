@@ -10,6 +10,13 @@ export type { Checked, DeployPolicy } from './device/deploy-checks';
 export { ModuleTransfers, PartialModule } from './device/module-transfers';
 export { DeviceClock } from './device/device-clock';
 export { parseEndpoint } from './device/tls-connect';
+export { nextAttempt } from './device/reconnect-policy';
+export type { NextAttempt, RejectedPolicy } from './device/reconnect-policy';
+
+export { Fleet, runFleet } from './fleet/run-fleet';
+export type { FleetOptions } from './fleet/run-fleet';
+export { DEVICE_STATES, formatSummary, summarize } from './fleet/fleet-summary';
+export type { FleetSummary } from './fleet/fleet-summary';
 
 export { AppRun } from './runtime/app-run';
 export type { AppRunOptions, AppRunListener } from './runtime/app-run';

@@ -1,4 +1,3 @@
-import { compareBytes } from './cbor/encode';
 import { isCborMap } from './cbor/values';
 import { ProtocolError, type ProtocolErrorCode, type ProtocolErrorInfo } from './errors';
 
@@ -48,7 +47,6 @@ type RecordType<F extends Record<string, Field>> = {
   readonly [K in keyof F as F[K] extends OptionalField<unknown> ? K : never]?: FieldType<F[K]>;
 };
 
-const utf8 = new TextEncoder();
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function fail(ctx: ParseContext, path: string, message: string): never {
@@ -73,7 +71,7 @@ export function text(minBytes: number, maxBytes: number, pattern?: RegExp): Sche
     node: { kind: 'text', minBytes, maxBytes, pattern },
     parse(value, path, ctx) {
       if (typeof value !== 'string' || LONE_SURROGATE.test(value)) fail(ctx, path, 'must be a text string');
-      const bytes = utf8.encode(value).length;
+      const bytes = Buffer.byteLength(value, 'utf8');
       if (bytes < minBytes || bytes > maxBytes) fail(ctx, path, `must be ${minBytes} to ${maxBytes} bytes of UTF-8, got ${bytes}`);
       if (pattern && !pattern.test(value)) fail(ctx, path, `must match ${pattern.source}`);
       return value;
@@ -140,7 +138,7 @@ function checkOrder(items: readonly unknown[], order: 'unique' | 'sorted', path:
     return;
   }
   for (let i = 1; i < items.length; i++) {
-    if (compareBytes(utf8.encode(String(items[i - 1])), utf8.encode(String(items[i]))) >= 0) {
+    if (Buffer.compare(Buffer.from(String(items[i - 1])), Buffer.from(String(items[i]))) >= 0) {
       fail(ctx, `${path}[${i}]`, 'items must be unique and in ascending bytewise order');
     }
   }

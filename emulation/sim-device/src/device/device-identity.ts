@@ -105,11 +105,16 @@ function requireCertificateOf(certPem: string, keyPair: Ed25519KeyPair, what: st
   if (!cert.checkPrivateKey(keyPair.privateKey)) throw new DeviceIdentityError(`${what} does not certify the device key`);
 }
 
-/** A stored certificate is reused only while it certifies our key and is not about to expire. */
+/**
+ * A stored certificate is reused while it certifies our key and is valid. A
+ * self-signed one is renewed a day before its end (the device can do that
+ * itself); a CA-issued one is kept to its last moment, since only the CA can renew it.
+ */
 function usable(certPem: string, keyPair: Ed25519KeyPair, now: Date): boolean {
   try {
     const cert = new X509Certificate(certPem);
-    return cert.checkPrivateKey(keyPair.privateKey) && new Date(cert.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS;
+    const remainingMs = new Date(cert.validTo).getTime() - now.getTime();
+    return cert.checkPrivateKey(keyPair.privateKey) && remainingMs > (isSelfSigned(certPem) ? RENEW_BEFORE_MS : 0);
   } catch {
     return false;
   }

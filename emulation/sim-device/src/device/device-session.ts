@@ -155,8 +155,8 @@ export class DeviceSession {
     try {
       this.decoder.push(chunk, (payload) => this.onFrame(payload));
     } catch (err) {
-      if (!(err instanceof ProtocolError)) throw err;
-      this.violation(err);
+      // A bug of ours must cost this session, not the process hosting a whole fleet.
+      this.violation(err instanceof ProtocolError ? err : new ProtocolError('internal', `device error: ${(err as Error).message}`));
     }
   }
 
@@ -292,7 +292,7 @@ export class DeviceSession {
   private continueTransfer(deploy: ActiveDeploy): void {
     if (deploy.partial.complete) {
       deploy.requestMsgId = 0;
-      void this.install(deploy);
+      this.install(deploy).catch((err: Error) => this.endDeploy(deploy, { code: 'internal', message: `device error: ${err.message}` }));
       return;
     }
     deploy.requestMsgId = this.send('ModuleRequest', {

@@ -4,6 +4,8 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { ALL_HOST_FUNCTIONS, type LogRecord } from '@wasmbed/example-apps';
 import {
   ENROLLMENT_REPLY_TIMEOUT_MS,
+  MAX_APPS,
+  MAX_U32,
   MIN_DEVICE_FRAME_BYTES,
   PENDING_HOLD_MS,
   type AppSummary,
@@ -21,6 +23,7 @@ import { DeviceClock } from './device-clock';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { DeviceSession, type SessionEnd, type SessionOutcome, type SessionPhase } from './device-session';
 import { ModuleTransfers } from './module-transfers';
+import { nextAttempt, type RejectedPolicy } from './reconnect-policy';
 import { connectTls, parseEndpoint } from './tls-connect';
 
 export type DeviceState = 'disconnected' | 'connecting' | 'enrolling' | 'connected' | 'rejected';
@@ -54,13 +57,16 @@ export interface SimDeviceConfig {
   /** Receive limit announced in Hello. */
   readonly maxFrameBytes?: number;
   readonly runtime?: Partial<RuntimeConfig>;
-  /** Seeds the simulated sensors and random_u32 of this device's apps. */
-  readonly sensorSeed?: number;
+  /**
+   * Makes random_u32 of this device's apps reproducible (seed per app and run);
+   * default unpredictable. Sensors always follow the ABI's simulation model.
+   */
+  readonly randomSeed?: number;
   /** Manifests from other publishers are refused (untrusted_publisher); default: any publisher. */
   readonly trustedPublisherKeys?: readonly Uint8Array[];
   readonly reconnectBackoff?: BackoffPolicy;
   /** After Rejected: stay rejected (default) or keep retrying with backoff. */
-  readonly onRejected?: 'stop' | 'retry';
+  readonly onRejected?: RejectedPolicy;
   readonly connectTimeoutMs?: number;
   readonly enrollmentReplyTimeoutMs?: number;
   readonly pendingHoldMs?: number;
@@ -126,14 +132,12 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       maxInstances: config.runtime?.maxInstances ?? SIM_DEVICE_DEFAULTS.maxInstances,
       hostFunctions: [...new Set(config.runtime?.hostFunctions ?? ALL_HOST_FUNCTIONS)].sort(),
     };
-    if ((config.maxFrameBytes ?? SIM_DEVICE_DEFAULTS.maxFrameBytes) < MIN_DEVICE_FRAME_BYTES) {
-      throw new SimDeviceConfigError(`maxFrameBytes must be at least ${MIN_DEVICE_FRAME_BYTES}`);
-    }
+    validateConfig(config, this.runtime);
     this.backoff = new Backoff(config.reconnectBackoff ?? DEFAULT_RECONNECT_BACKOFF);
     this.apps = new AppHost({
       maxInstances: this.runtime.maxInstances,
       ramBytes: config.ramBytes ?? SIM_DEVICE_DEFAULTS.ramBytes,
-      sensorSeed: config.sensorSeed ?? 0,
+      randomSeed: config.randomSeed,
       restartDefaults: config.restartDefaults,
       workerResourceLimits: config.workerResourceLimits,
       logRate: config.logRate,
@@ -227,24 +231,11 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       this.setState('connecting');
       const outcome = await this.connectOnce();
       if (this.stopping) break;
-      const delay = this.delayAfter(outcome);
-      if (delay === null) return; // rejected, and told to stay that way
-      await this.sleep(delay);
+      const next = nextAttempt(outcome, this.backoff, this.config.onRejected);
+      this.setState(next.state);
+      if (next.delayMs === null) return;
+      await this.sleep(next.delayMs);
     }
-  }
-
-  /** Wait before the next attempt, or null to give up. */
-  private delayAfter(outcome: SessionOutcome | null): number | null {
-    const end = outcome?.end;
-    if (end?.kind === 'rejected') {
-      this.setState('rejected');
-      return this.config.onRejected === 'retry' ? this.backoff.nextDelayMs() : null;
-    }
-    this.setState('disconnected');
-    if (outcome && outcome.establishedForMs !== null) this.backoff.connectionEnded(outcome.establishedForMs);
-    // A gateway that names a time (Bye, or EnrollmentPending before it let go) is obeyed.
-    const asked = end?.kind === 'bye' ? end.retryAfterMs : outcome?.pendingRetryAfterMs;
-    return asked ?? this.backoff.nextDelayMs();
   }
 
   private async connectOnce(): Promise<SessionOutcome | null> {
@@ -332,6 +323,25 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       this.wake = done;
     });
   }
+}
+
+/** Refuses values the protocol could not carry (they would fail later, at Hello). */
+function validateConfig(config: SimDeviceConfig, runtime: RuntimeConfig): void {
+  const problems: string[] = [];
+  const maxFrameBytes = config.maxFrameBytes ?? SIM_DEVICE_DEFAULTS.maxFrameBytes;
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < MIN_DEVICE_FRAME_BYTES || maxFrameBytes > MAX_U32) {
+    problems.push(`maxFrameBytes must be an integer in [${MIN_DEVICE_FRAME_BYTES}, ${MAX_U32}]`);
+  }
+  if (!Number.isInteger(runtime.maxInstances) || runtime.maxInstances < 0 || runtime.maxInstances > MAX_APPS) {
+    problems.push(`runtime.maxInstances must be an integer in [0, ${MAX_APPS}]`);
+  }
+  if (!Number.isInteger(runtime.maxModuleBytes) || runtime.maxModuleBytes < 0 || runtime.maxModuleBytes > MAX_U32) {
+    problems.push(`runtime.maxModuleBytes must be an integer in [0, ${MAX_U32}]`);
+  }
+  const ramBytes = config.ramBytes ?? SIM_DEVICE_DEFAULTS.ramBytes;
+  if (!Number.isSafeInteger(ramBytes) || ramBytes < 0) problems.push('ramBytes must be a non-negative integer');
+  if (config.keySeed !== undefined && config.keySeed.length !== 32) problems.push('keySeed must be 32 bytes');
+  if (problems.length > 0) throw new SimDeviceConfigError(`invalid device ${JSON.stringify(config.name)}: ${problems.join('; ')}`);
 }
 
 export type { SessionEnd, SessionOutcome };

@@ -1,6 +1,6 @@
 import type { ResourceLimits } from 'node:worker_threads';
-import { xorshift32, type LogRecord, type PreparedModule } from '@wasmbed/example-apps';
-import { moduleSha256, type AppSummary, type ErrorInfo, type Manifest } from '@wasmbed/protocol';
+import type { LogRecord, PreparedModule } from '@wasmbed/example-apps';
+import { MAX_APPS, moduleSha256, type AppSummary, type ErrorInfo, type Manifest } from '@wasmbed/protocol';
 import { LogRateLimiter } from '../support/token-bucket';
 import { AppSupervisor, type AppStatusChange, type StartResult } from './app-supervisor';
 import { DEFAULT_RESTART_POLICY, restartPolicyFromEnv, type RestartPolicy } from './restart-policy';
@@ -15,8 +15,8 @@ export interface AppHostOptions {
   readonly maxInstances: number;
   /** Memory limits of active apps must fit in this. */
   readonly ramBytes: number;
-  /** Seeds the simulated sensors' phase and random_u32 (per app). */
-  readonly sensorSeed: number;
+  /** Makes random_u32 reproducible (per device, app and run); default unpredictable seeds. */
+  readonly randomSeed?: number;
   readonly restartDefaults?: RestartPolicy;
   readonly workerResourceLimits?: ResourceLimits;
   /** Per app; lines beyond it are dropped and counted. Default 20/s, bursts of 50. */
@@ -85,7 +85,7 @@ export class AppHost {
     const refused = this.admit(appId, manifest);
     if (refused) return { ok: false, error: refused };
 
-    const seed = this.options.sensorSeed ^ hashOf(appId);
+    const seed = this.options.randomSeed === undefined ? undefined : (this.options.randomSeed ^ hashOf(appId)) >>> 0;
     const limiter = new LogRateLimiter(this.options.logRate?.perSecond ?? 20, this.options.logRate?.burst ?? 50);
     const app: InstalledApp = {
       appId,
@@ -94,25 +94,29 @@ export class AppHost {
       sha256: moduleSha256(moduleBytes),
       supervisor: new AppSupervisor(
         {
-          module: prepared.module,
-          memoryLimitPages: prepared.memoryLimitPages,
+          prepared,
           entryPoint: manifest.entryPoint,
           config: manifest.config.env,
           cpuTimeLimitMs: manifest.cpuTimeLimitMs,
           randomSeed: seed,
-          sensorPhaseMs: xorshift32(seed)() % 3_600_000,
           resourceLimits: this.options.workerResourceLimits,
         },
         parsed.policy,
         {
-          status: (change) => this.options.listener.status(app, change),
+          status: (change) => {
+            // A run that ended will not log again: report its dropped lines now.
+            if (change.state !== 'running') for (const note of limiter.flush(droppedNote)) this.options.listener.log(app, note);
+            this.options.listener.status(app, change);
+          },
           log: (record) => {
             for (const line of limiter.admit(record, droppedNote)) this.options.listener.log(app, line);
           },
         },
       ),
     };
+    this.apps.delete(appId); // re-inserted last: the map's order is install order
     this.apps.set(appId, app);
+    this.forgetOldestInactive();
     return app.supervisor.start();
   }
 
@@ -128,8 +132,12 @@ export class AppHost {
     await Promise.all([...this.apps.keys()].map((appId) => this.stop(appId)));
   }
 
-  get activeCount(): number {
-    return [...this.apps.values()].filter((a) => ACTIVE.has(a.supervisor.state.state)).length;
+  /** Hello and Heartbeat carry at most MAX_APPS apps: stopped and failed ones beyond that are forgotten, oldest first. */
+  private forgetOldestInactive(): void {
+    for (const app of this.apps.values()) {
+      if (this.apps.size <= MAX_APPS) return;
+      if (!ACTIVE.has(app.supervisor.state.state)) this.apps.delete(app.appId);
+    }
   }
 
   private reservedBytes(exceptAppId?: string): number {

@@ -1,24 +1,22 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
-import type { LogRecord } from '@wasmbed/example-apps';
+import { randomInt } from 'node:crypto';
+import type { LogRecord, PreparedModule } from '@wasmbed/example-apps';
 import { startAppWorker } from './app-worker-launch';
 import type { AppWorkerMessage, RunOutcome } from './app-worker-protocol';
 import { ControlBlock } from './control-block';
 
 export interface AppRunOptions {
-  /** Compiled with its memory maximum already capped (prepareModule). */
-  readonly module: WebAssembly.Module;
-  readonly memoryLimitPages: number;
+  /** Checked and compiled with its memory maximum capped (prepareModule). */
+  readonly prepared: Pick<PreparedModule, 'module' | 'memoryLimitPages' | 'info'>;
   readonly entryPoint: string;
   readonly config?: Readonly<Record<string, string>>;
   /** Guest execution time after which the worker is terminated; 0 = no limit. */
   readonly cpuTimeLimitMs: number;
+  /** Seed of random_u32; default an unpredictable one per run (docs/app-abi.md §2.6). */
   readonly randomSeed?: number;
-  readonly sensorPhaseMs?: number;
   readonly resourceLimits?: ResourceLimits;
   /** How long stop() lets a busy app reach its next sleep_ms before the worker is terminated. Default 250. */
   readonly stopGraceMs?: number;
-  /** How often the CPU time is checked. Default 25. */
-  readonly watchdogIntervalMs?: number;
 }
 
 export interface AppRunListener {
@@ -41,17 +39,18 @@ export class AppRun {
   private forced?: RunOutcome;
   private workerError?: Error;
   private stopTimer?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
   private readonly stopGraceMs: number;
 
   constructor(options: AppRunOptions, listener: AppRunListener) {
     this.worker = startAppWorker(
       {
-        module: options.module,
+        module: options.prepared.module,
         entryPoint: options.entryPoint,
         config: options.config ?? {},
-        memoryLimitPages: options.memoryLimitPages,
-        randomSeed: options.randomSeed ?? 0,
-        sensorPhaseMs: options.sensorPhaseMs ?? 0,
+        memoryInitialPages: options.prepared.info.memories[0]?.initialPages ?? 0,
+        memoryLimitPages: options.prepared.memoryLimitPages,
+        randomSeed: options.randomSeed ?? randomInt(2 ** 32),
         control: this.control.buffer,
       },
       options.resourceLimits,
@@ -64,11 +63,11 @@ export class AppRun {
     this.worker.on('error', (err) => {
       this.workerError = err;
     });
-    const watchdog = options.cpuTimeLimitMs > 0 ? this.startWatchdog(options.cpuTimeLimitMs, options.watchdogIntervalMs ?? 25) : undefined;
+    if (options.cpuTimeLimitMs > 0) this.watch(options.cpuTimeLimitMs);
     this.stopGraceMs = options.stopGraceMs ?? 250;
     this.outcome = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
-        clearInterval(watchdog);
+        clearTimeout(this.watchdog);
         clearTimeout(this.stopTimer);
         resolve(this.forced ?? this.reported ?? this.failure(code));
       });
@@ -92,15 +91,20 @@ export class AppRun {
     return this.outcome;
   }
 
-  private startWatchdog(limitMs: number, intervalMs: number): NodeJS.Timeout {
-    const timer = setInterval(() => {
-      const used = this.control.executedMs();
-      if (used <= limitMs || this.forced) return;
-      this.forced = { state: 'failed', reason: 'cpu_time_limit', message: `CPU-time limit of ${limitMs} ms exceeded (${Math.round(used)} ms executed)` };
+  /**
+   * Checks the CPU time when the limit could first be reached (the remaining
+   * allowance from now), so a busy app is ended within a few ms of its limit
+   * while a sleeping one costs a wakeup now and then. Capped at 1 s between checks.
+   */
+  private watch(limitMs: number): void {
+    const used = this.control.executedMs();
+    if (used > limitMs) {
+      this.forced ??= { state: 'failed', reason: 'cpu_time_limit', message: `CPU-time limit of ${limitMs} ms exceeded (${Math.round(used)} ms executed)` };
       void this.worker.terminate();
-    }, intervalMs);
-    timer.unref();
-    return timer;
+      return;
+    }
+    this.watchdog = setTimeout(() => this.watch(limitMs), Math.min(1_000, Math.max(1, Math.ceil(limitMs - used) + 1)));
+    this.watchdog.unref();
   }
 
   private failure(exitCode: number): RunOutcome {

@@ -40,9 +40,10 @@ export function errorInfoOf(outcome: Extract<RunOutcome, { state: 'failed' }>): 
 
 /**
  * Runs one deployed app, each run in a fresh worker, and applies the restart
- * policy to failures: after a failure it waits a backoff delay and starts again,
- * up to maxRestarts times. An app that fails before its entry point runs is not
- * restarted: the same module would fail the same way.
+ * policy: when a run ends by itself (failed, or the entry point returned) and
+ * autoRestart is set, it waits a backoff delay and starts a new run, up to
+ * maxRestarts times. A stop never restarts, nor does an app that failed before
+ * its entry point ran: the same module would fail the same way.
  */
 export class AppSupervisor {
   private current?: AppRun;
@@ -91,7 +92,9 @@ export class AppSupervisor {
   private launch(firstStart?: (result: StartResult) => void): void {
     this.report({ state: 'starting', restarts: this.restartCount });
     let running = false;
-    const run = new AppRun(this.run, {
+    // Each run gets its own random_u32 sequence, reproducible when the device has a seed.
+    const randomSeed = this.run.randomSeed === undefined ? undefined : (this.run.randomSeed + this.restartCount) >>> 0;
+    const run = new AppRun({ ...this.run, randomSeed }, {
       log: (record) => this.listener.log(record),
       running: () => {
         running = true;
@@ -106,16 +109,15 @@ export class AppSupervisor {
       if (outcome.state === 'stopped') {
         this.report({ state: 'stopped', restarts: this.restartCount });
         if (!running) firstStart?.({ ok: false, error: { code: 'internal', message: 'stopped before its entry point was called' } });
-        return;
+      } else {
+        const error = errorInfoOf(outcome);
+        this.report({ state: 'failed', restarts: this.restartCount, error });
+        if (!running) firstStart?.({ ok: false, error });
       }
-      const error = errorInfoOf(outcome);
-      this.report({ state: 'failed', restarts: this.restartCount, error });
-      if (!running) {
-        firstStart?.({ ok: false, error });
-        return;
+      if (running && !(outcome.state === 'stopped' && outcome.reason === 'stop_requested')) {
+        this.backoff.connectionEnded(performance.now() - this.runStartedAt);
+        this.maybeRestart();
       }
-      this.backoff.connectionEnded(performance.now() - this.runStartedAt);
-      this.maybeRestart();
     });
   }
 

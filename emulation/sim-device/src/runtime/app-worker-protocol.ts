@@ -5,11 +5,11 @@ export interface AppWorkerData {
   readonly module: WebAssembly.Module;
   readonly entryPoint: string;
   readonly config: Readonly<Record<string, string>>;
-  /** The memory maximum the module was patched to, to tell a memory-limit trap from any other. */
+  /** Initial and limit memory pages, to tell a trap at the memory limit from any other (docs/app-abi.md §5.1). */
+  readonly memoryInitialPages: number;
   readonly memoryLimitPages: number;
+  /** Seed of random_u32 for this run. */
   readonly randomSeed: number;
-  /** Shifts the simulated sensor waves in time, so devices do not all read the same values. */
-  readonly sensorPhaseMs: number;
   /** ControlBlock buffer. */
   readonly control: SharedArrayBuffer;
 }

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   AppStopRequested,
   WASM_PAGE_BYTES,
+  attributeMemoryLimit,
   createWasmbedImports,
   outcomeOf,
   simulatedSensorValue,
@@ -22,7 +23,7 @@ function run(data: AppWorkerData): AppOutcome {
   const control = new ControlBlock(data.control);
   const memory: MemoryRef = { current: null };
   const random = xorshift32(data.randomSeed);
-  const startedAt = performance.now();
+  let startedAt = performance.now();
   const nowMs = (): number => performance.now() - startedAt;
 
   const imports = createWasmbedImports(memory, {
@@ -35,7 +36,8 @@ function run(data: AppWorkerData): AppOutcome {
       if (!sleptFully || control.stopRequested) throw new AppStopRequested();
     },
     config: (key) => (Object.prototype.hasOwnProperty.call(data.config, key) ? data.config[key] : undefined),
-    sensorRead: (channel) => simulatedSensorValue(channel, nowMs() + data.sensorPhaseMs),
+    // Simulated devices read the ABI's sensor model exactly (docs/app-abi.md §2.5).
+    sensorRead: (channel) => simulatedSensorValue(channel, nowMs()),
     randomU32: random,
   });
 
@@ -44,26 +46,15 @@ function run(data: AppWorkerData): AppOutcome {
     const instance = new WebAssembly.Instance(data.module, imports);
     memory.current = instance.exports.memory as WebAssembly.Memory;
     post({ type: 'running' });
+    startedAt = performance.now(); // now_ms is 0 just before the entry point is called
     (instance.exports[data.entryPoint] as () => void)();
     return { state: 'stopped', reason: 'exited' };
   } catch (err) {
-    const outcome = outcomeOf(err);
-    return atMemoryLimit(outcome, memory, data.memoryLimitPages)
-      ? { state: 'failed', reason: 'memory_limit', message: `${outcome.state === 'failed' ? outcome.message : ''} (memory at its limit of ${data.memoryLimitPages} pages)` }
-      : outcome;
+    const currentPages = memory.current === null ? 0 : memory.current.buffer.byteLength / WASM_PAGE_BYTES;
+    return attributeMemoryLimit(outcomeOf(err), { currentPages, initialPages: data.memoryInitialPages, limitPages: data.memoryLimitPages });
   } finally {
     control.leaveGuest();
   }
-}
-
-/** A trap with memory grown to the limit: the app ran out of memory the host would not give it. */
-function atMemoryLimit(outcome: AppOutcome, memory: MemoryRef, limitPages: number): boolean {
-  return (
-    outcome.state === 'failed' &&
-    outcome.reason === 'trap' &&
-    memory.current !== null &&
-    memory.current.buffer.byteLength >= limitPages * WASM_PAGE_BYTES
-  );
 }
 
 post({ type: 'outcome', outcome: run(workerData as AppWorkerData) });

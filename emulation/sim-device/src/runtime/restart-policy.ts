@@ -1,13 +1,15 @@
 import type { BackoffPolicy } from '../support/backoff';
 
 /**
- * What happens when an app fails (trap, CPU-time or memory limit). The manifest
- * has no field for it, so it is read from the manifest's signed config.env:
- * `autoRestart` ("true" / "false") and `maxRestarts` (decimal count).
+ * What happens when a run ends by itself (a failure, or the entry point returning):
+ * RuntimeConfig.autoRestart / maxRestarts of the control plane. The device
+ * protocol's manifest has no fields for them yet, so the device reads them from
+ * the manifest's signed config.env: `autoRestart` ("true" / "false") and
+ * `maxRestarts` (decimal count). A stop requested by the gateway never restarts.
  */
 export interface RestartPolicy {
   readonly autoRestart: boolean;
-  /** Restarts allowed for one deployment; after that the app stays failed. */
+  /** Restarts allowed for one deployment; after that the app stays failed (or stopped). */
   readonly maxRestarts: number;
   /** Delay before each restart; an app that ran resetAfterMs without failing starts over at initialMs. */
   readonly backoff: BackoffPolicy;
@@ -15,8 +17,9 @@ export interface RestartPolicy {
 
 export const RESTART_POLICY_KEYS = { autoRestart: 'autoRestart', maxRestarts: 'maxRestarts' } as const;
 
+/** As RuntimeConfig's defaults: no restarts unless asked for. */
 export const DEFAULT_RESTART_POLICY: RestartPolicy = Object.freeze({
-  autoRestart: true,
+  autoRestart: false,
   maxRestarts: 3,
   backoff: Object.freeze({ initialMs: 1_000, maxMs: 30_000, multiplier: 2, resetAfterMs: 60_000 }),
 });

@@ -55,6 +55,14 @@ export class LogRateLimiter {
     return [note, line];
   }
 
+  /** The note for lines dropped since the last one, if any (e.g. when the app ends and no later line would carry it). */
+  flush<T>(droppedNote: (count: number) => T): T[] {
+    if (this.dropped === 0) return [];
+    const note = droppedNote(this.dropped);
+    this.dropped = 0;
+    return [note];
+  }
+
   get droppedSinceLastNote(): number {
     return this.dropped;
   }

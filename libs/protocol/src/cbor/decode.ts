@@ -1,6 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { ProtocolError, type ProtocolErrorCode } from '../errors';
 import { MAX_NESTING_DEPTH } from '../limits';
-import { compareBytes } from './encode';
 import { CborFloat, type CborMap, type CborValue } from './values';
 
 export interface DecodeCborOptions {
@@ -10,7 +10,6 @@ export interface DecodeCborOptions {
   readonly errorCode?: ProtocolErrorCode;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Strict decoder for exactly one CBOR data item filling `bytes`. Beyond
@@ -81,7 +80,7 @@ class Reader {
   private map(count: number | bigint, depth: number, start: number): CborMap {
     this.checkDepth(depth, start);
     if (count > this.remaining() / 2) this.failAt(start, `map of ${count} entries exceeds the ${this.remaining()} bytes left`);
-    const map: Record<string, CborValue> = Object.create(null) as Record<string, CborValue>;
+    const map: Record<string, CborValue> = {};
     let previousKey: Uint8Array | null = null;
     for (let i = 0; i < Number(count); i++) {
       const keyStart = this.pos;
@@ -90,12 +89,15 @@ class Reader {
       if (Object.prototype.hasOwnProperty.call(map, key)) this.failAt(keyStart, `duplicate map key "${key}"`);
       if (this.deterministic) {
         const encodedKey = this.bytes.subarray(keyStart, this.pos);
-        if (previousKey !== null && compareBytes(previousKey, encodedKey) >= 0) {
+        if (previousKey !== null && Buffer.compare(previousKey, encodedKey) >= 0) {
           this.failAt(keyStart, `map key "${key}" is out of order`);
         }
         previousKey = encodedKey;
       }
-      map[key] = this.item(depth);
+      const value = this.item(depth);
+      // "__proto__" must become an own data property, never the object's prototype.
+      if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+      else map[key] = value;
     }
     return map;
   }
@@ -152,11 +154,10 @@ class Reader {
 
   private text(length: number | bigint, start: number): string {
     const raw = this.take(length, start);
-    try {
-      return utf8.decode(raw);
-    } catch {
-      return this.failAt(start, 'text string is not valid UTF-8');
-    }
+    // Keys and ids are short ASCII: building those directly beats a native call.
+    if (raw.length <= 32 && isAscii(raw)) return String.fromCharCode.apply(null, raw as unknown as number[]);
+    if (!isUtf8(raw)) this.failAt(start, 'text string is not valid UTF-8');
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('utf8');
   }
 
   private take(length: number | bigint, start: number): Uint8Array {
@@ -189,6 +190,11 @@ class Reader {
     this.pos = start;
     return this.fail(message);
   }
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return false;
+  return true;
 }
 
 /** IEEE 754 binary16 to a JS number (RFC 8949 Appendix D). */

@@ -1,8 +1,6 @@
 import { ValidationError } from '@wasmbed/errors';
 import { CborFloat, isCborMap, type CborValue } from './values';
 
-const utf8 = new TextEncoder();
-
 /**
  * Deterministic CBOR (RFC 8949 §4.2.1): shortest heads, definite lengths, map keys
  * sorted by the bytewise order of their encodings. Map entries whose value is
@@ -21,7 +19,7 @@ function writeValue(out: ByteWriter, value: CborValue, depth: number): void {
   if (depth > MAX_ENCODE_DEPTH) throw new ValidationError('value nests too deep to encode');
   if (typeof value === 'number') return writeInteger(out, value);
   if (typeof value === 'bigint') return writeBigInteger(out, value);
-  if (typeof value === 'string') return writeBytes(out, 3, utf8.encode(value));
+  if (typeof value === 'string') return writeText(out, value);
   if (typeof value === 'boolean') return out.byte(value ? 0xf5 : 0xf4);
   if (value === null) return out.byte(0xf6);
   if (value instanceof Uint8Array) return writeBytes(out, 2, value);
@@ -38,17 +36,35 @@ function writeValue(out: ByteWriter, value: CborValue, depth: number): void {
 function writeMap(out: ByteWriter, map: Readonly<Record<string, CborValue | undefined>>, depth: number): void {
   const entries: { key: Uint8Array; value: CborValue }[] = [];
   for (const [name, value] of Object.entries(map)) {
-    if (value === undefined) continue;
-    const key = new ByteWriter();
-    writeBytes(key, 3, utf8.encode(name));
-    entries.push({ key: key.bytes(), value });
+    if (value !== undefined) entries.push({ key: encodedKey(name), value });
   }
-  entries.sort((a, b) => compareBytes(a.key, b.key));
+  entries.sort((a, b) => Buffer.compare(a.key, b.key));
   writeHead(out, 5, entries.length);
   for (const entry of entries) {
     out.append(entry.key);
     writeValue(out, entry.value, depth + 1);
   }
+}
+
+/** Bodies reuse a few dozen keys, so their encodings are kept; bounded, as env names are arbitrary. */
+const keyCache = new Map<string, Uint8Array>();
+const KEY_CACHE_LIMIT = 512;
+
+function encodedKey(name: string): Uint8Array {
+  let key = keyCache.get(name);
+  if (key === undefined) {
+    const writer = new ByteWriter(Buffer.byteLength(name) + 9);
+    writeText(writer, name);
+    key = writer.bytes();
+    if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(name, key);
+  }
+  return key;
+}
+
+function writeText(out: ByteWriter, text: string): void {
+  const length = Buffer.byteLength(text, 'utf8');
+  writeHead(out, 3, length);
+  out.utf8(text, length);
 }
 
 function writeInteger(out: ByteWriter, value: number): void {
@@ -93,18 +109,14 @@ function writeHead(out: ByteWriter, major: number, argument: number): void {
   }
 }
 
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i] - b[i];
-  }
-  return a.length - b.length;
-}
-
 /** Append-only byte buffer that doubles its capacity as needed. */
 class ByteWriter {
-  private buf = new Uint8Array(64);
+  private buf: Buffer;
   private len = 0;
+
+  constructor(capacity = 256) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
 
   byte(value: number): void {
     this.reserve(1);
@@ -123,16 +135,24 @@ class ByteWriter {
     this.len += bytes.length;
   }
 
+  /** `text` as UTF-8, known to take `length` bytes. */
+  utf8(text: string, length: number): void {
+    this.reserve(length);
+    this.buf.write(text, this.len, length, 'utf8');
+    this.len += length;
+  }
+
+  /** A copy of what was written, as a plain Uint8Array. */
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return new Uint8Array(this.buf.subarray(0, this.len));
   }
 
   private reserve(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + extra) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.buf.subarray(0, this.len));
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.len);
     this.buf = grown;
   }
 }

@@ -8,7 +8,8 @@ export class CborFloat {
 
 /**
  * The data model of the protocol's CBOR: integers beyond 2^53 decode to bigint,
- * byte strings to Uint8Array, maps (text keys only) to prototype-less objects.
+ * byte strings to Uint8Array, maps (text keys only) to plain objects whose keys
+ * are all own data properties ("__proto__" included).
  */
 export type CborValue =
   | number

@@ -8,7 +8,7 @@ import {
   MIN_HEARTBEAT_INTERVAL_MS,
   MIN_RETRY_AFTER_MS,
 } from '../limits';
-import { bool, optional, record, uint, type Schema } from '../schema';
+import { arrayOf, bool, optional, record, uint, type Schema } from '../schema';
 
 // Bodies of the messages that open, keep and close a session (docs/protocol.md §6.1).
 
@@ -70,6 +70,8 @@ export interface ErrorBody {
   readonly code: string;
   readonly message: string;
   readonly fatal: boolean;
+  /** With unsupported_version: the versions the sender speaks. */
+  readonly supportedVersions?: readonly number[];
 }
 
 /** gateway → device before a deliberate close. */
@@ -117,6 +119,11 @@ export const heartbeatBody: Schema<HeartbeatBody> = record({
 
 export const heartbeatAckBody: Schema<HeartbeatAckBody> = record({ seq: uint(1, MAX_U32), serverTimeMs: u53 });
 
-export const errorBody: Schema<ErrorBody> = record({ code, message: reason, fatal: bool() });
+export const errorBody: Schema<ErrorBody> = record({
+  code,
+  message: reason,
+  fatal: bool(),
+  supportedVersions: optional(arrayOf(uint(1, 0xffff), 8, 'unique')),
+});
 
 export const byeBody: Schema<ByeBody> = record({ reason: code, retryAfterMs: optional(retryAfterMs) });

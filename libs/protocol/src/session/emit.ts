@@ -1,5 +1,5 @@
 import { ProtocolError, SessionViolationError, type ProtocolErrorCode } from '../errors';
-import { MAX_REASON_BYTES, MIN_DEVICE_FRAME_BYTES } from '../limits';
+import { MAX_REASON_BYTES, MIN_DEVICE_FRAME_BYTES, PROTOCOL_VERSION } from '../limits';
 import type { MessageBodies } from '../messages/catalog';
 import { encodeMessageFrame } from '../messages/codec';
 import type { GatewayMessage, GatewayMessageType } from '../messages/types';
@@ -7,7 +7,8 @@ import type { SessionAction, SessionState, Transition } from './session-types';
 
 /** Sends a fatal Error answering `correlationId` and closes. */
 export function fatal(state: SessionState, code: ProtocolErrorCode, message: string, correlationId: number): Transition {
-  const err = emit(state, 'Error', { code, message: clip(message), fatal: true }, correlationId);
+  const versions = code === 'unsupported_version' ? { supportedVersions: [PROTOCOL_VERSION] } : {};
+  const err = emit(state, 'Error', { code, message: clip(message), fatal: true, ...versions }, correlationId);
   return { state: { ...err.state, phase: 'Closed', deadlineMs: null }, actions: [err.action, { kind: 'close', reason: code }] };
 }
 

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { compareBytes } from '../cbor/encode';
 import { MESSAGE_CATALOG, MESSAGE_TYPES, type MessageType } from '../messages/catalog';
 import type { Message } from '../messages/types';
 import { manifestSchema, type Manifest } from '../manifest/manifest';
@@ -9,8 +8,7 @@ import type { Schema, SchemaNode } from '../schema';
 // fast-check generators derived from the schemas, so every message type and the
 // manifest get property tests without hand-written generators that could drift.
 
-const utf8 = new TextEncoder();
-const byteLength = (s: string) => utf8.encode(s).length;
+const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
 /** Keeps generated values small: tests want variety, not size. */
 const SMALL = 6;
 
@@ -39,7 +37,7 @@ export function arbitraryOf(node: SchemaNode): fc.Arbitrary<unknown> {
       const constraints = { maxLength: Math.min(node.maxItems, SMALL) };
       if (node.order === 'any') return fc.array(arbitraryOf(node.item), constraints);
       const set = fc.uniqueArray(arbitraryOf(node.item) as fc.Arbitrary<string>, constraints);
-      return node.order === 'sorted' ? set.map((items) => [...items].sort((a, b) => compareBytes(utf8.encode(a), utf8.encode(b)))) : set;
+      return node.order === 'sorted' ? set.map((items) => [...items].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) : set;
     }
     case 'textMap':
       return fc.dictionary(arbitraryOf(node.key) as fc.Arbitrary<string>, arbitraryOf(node.value), { maxKeys: Math.min(node.maxEntries, SMALL) });

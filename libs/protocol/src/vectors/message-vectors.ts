@@ -176,8 +176,8 @@ function invalidVectors(): MessageVector[] {
       'invalid_message',
       'body.level',
     ),
-    invalid('unsupported-version', 'Envelope version 2.', envelope(STOP, 5, canonical(stopBody), 2), 'unsupported_version', 'version'),
-    invalid('unknown-type', 'Type 99 (msgId 7): answered with a non-fatal Error unknown_type.', envelope(99, 7, canonical({ x: 1 })), 'unknown_type', 'type'),
+    invalid('unsupported-version', 'Envelope version 2.', envelope(STOP, 5, canonical(stopBody), 2), 'unsupported_version'),
+    invalid('unknown-type', 'Type 99 (msgId 7): answered with a non-fatal Error unknown_type.', envelope(99, 7, canonical({ x: 1 })), 'unknown_type'),
   ];
 }
 

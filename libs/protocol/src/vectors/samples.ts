@@ -192,6 +192,11 @@ export const SAMPLE_MESSAGES: readonly SampleMessage[] = [
     description: 'Answer to a message of an unknown type (msgId 7): not fatal.',
     message: { type: 'Error', msgId: 7, correlationId: 7, body: { code: 'unknown_type', message: 'message type 99 is unknown', fatal: false } },
   },
+  {
+    name: 'error-unsupported-version',
+    description: 'Answer to a Hello of version 2 (always sent in envelope version 1): fatal, names the versions spoken.',
+    message: { type: 'Error', msgId: 1, correlationId: 0, body: { code: 'unsupported_version', message: 'version 2 is not supported', fatal: true, supportedVersions: [1] } },
+  },
   { name: 'bye-revoked', description: 'The device was revoked; the gateway closes.', message: { type: 'Bye', msgId: 8, correlationId: 0, body: { reason: 'revoked' } } },
   {
     name: 'bye-shutdown',

@@ -1,0 +1,140 @@
+import { LivenessStore } from '@wasmbed/device-bus';
+import { withNats } from '@wasmbed/testing';
+import { keyDerivedDeviceId } from './enrollment';
+import { deviceCommand, deviceEventTypes, deviceStatus, eventually, registerDevice } from './test-support/fleet';
+import { ADMIN_TOKEN, startTestGateway, VIEWER_TOKEN, type TestGateway } from './test-support/gateway-fixture';
+import { closedWithin, newDeviceIdentity, TestDevice } from './test-support/test-device';
+
+const nats = withNats();
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway(nats().url);
+}, 60_000);
+afterAll(async () => {
+  await gw?.stop();
+}, 60_000);
+
+describe('enrollment through the event log', () => {
+  it('welcomes a pre-registered key on first connect and records the connection', async () => {
+    const identity = await newDeviceIdentity('ignored-cn');
+    await registerDevice(gw.store, 'sensor-1', identity.keys.publicKeyHex);
+    const device = await TestDevice.connect(gw.gateway.tlsPort, identity);
+    const welcome = await device.enroll();
+    expect(welcome.body).toMatchObject({ deviceId: 'sensor-1', gatewayId: 'gateway-1', heartbeatIntervalMs: 30_000 });
+    expect(welcome.correlationId).toBe(1);
+
+    await eventually(async () => (await deviceStatus(gw.store, 'sensor-1')) === 'Connected', 20_000, 'device Connected');
+    expect(await deviceEventTypes(gw.store, 'sensor-1')).toEqual(['DeviceRegistered', 'DeviceEnrolled', 'DeviceConnected']);
+    const liveness = await LivenessStore.open(gw.nc);
+    const record = await eventually(() => liveness.get('sensor-1'), 20_000, 'liveness record');
+    expect(record).toMatchObject({ deviceId: 'sensor-1', gatewayId: 'gateway-1', heartbeatSeq: 0, apps: [] });
+
+    const sessions = await gw.http('/admin/sessions', { token: VIEWER_TOKEN });
+    expect(sessions.status).toBe(200);
+    expect(sessions.body).toMatchObject({ sessions: [expect.objectContaining({ deviceId: 'sensor-1', phase: 'Established', publicKey: identity.keys.publicKeyHex })] });
+
+    device.close();
+    await device.closed;
+    await eventually(async () => (await deviceStatus(gw.store, 'sensor-1')) === 'Disconnected', 20_000, 'device Disconnected');
+    await eventually(async () => (await liveness.get('sensor-1')) === undefined, 20_000, 'liveness record removed');
+  });
+
+  it('refuses an unknown key while pairing mode is off, and records nothing', async () => {
+    const device = await TestDevice.connect(gw.gateway.tlsPort, await newDeviceIdentity('stranger'));
+    device.hello();
+    const rejected = await device.expect('Rejected');
+    expect(rejected.body).toEqual({ code: 'pairing_disabled', reason: 'pairing mode is off' });
+    expect(await closedWithin(device.socket, 10_000)).toBe(true);
+    expect(await deviceEventTypes(gw.store, 'stranger')).toEqual([]);
+  });
+
+  it('opens pairing only for an operator token', async () => {
+    expect((await gw.http('/admin/pairing', { method: 'POST', body: { enabled: true } })).status).toBe(401);
+    expect((await gw.http('/admin/pairing', { method: 'POST', token: 'wrong', body: { enabled: true } })).status).toBe(401);
+    expect((await gw.http('/admin/pairing', { method: 'POST', token: VIEWER_TOKEN, body: { enabled: true } })).status).toBe(403);
+    const bad = await gw.http('/admin/pairing', { method: 'POST', token: ADMIN_TOKEN, body: { enabled: 'yes' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'invalid_argument', message: expect.stringContaining('enabled') } });
+  });
+
+  it('enrolls an unknown key under its certificate name during pairing mode', async () => {
+    const opened = await gw.http('/admin/pairing', { method: 'POST', token: ADMIN_TOKEN, body: { enabled: true, durationSeconds: 600 } });
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({ gatewayId: 'gateway-1', active: true, until: expect.any(String) });
+
+    const device = await TestDevice.connect(gw.gateway.tlsPort, await newDeviceIdentity('fresh-sensor'));
+    const welcome = await device.enroll();
+    expect(welcome.body.deviceId).toBe('fresh-sensor');
+    await eventually(async () => (await deviceStatus(gw.store, 'fresh-sensor')) === 'Connected', 20_000, 'device Connected');
+    expect(await deviceEventTypes(gw.store, 'fresh-sensor')).toEqual(['DeviceEnrollmentRequested', 'DeviceEnrolled', 'DeviceConnected']);
+    device.close();
+    await device.closed;
+  });
+
+  it('names a key by its hash when its certificate name belongs to another key', async () => {
+    const owner = await newDeviceIdentity('taken-name');
+    await registerDevice(gw.store, 'taken-name', owner.keys.publicKeyHex);
+    const impostor = await newDeviceIdentity('taken-name');
+    const device = await TestDevice.connect(gw.gateway.tlsPort, impostor);
+    const welcome = await device.enroll();
+    expect(welcome.body.deviceId).toBe(keyDerivedDeviceId(impostor.keys.publicKeyHex));
+    expect(welcome.body.deviceId).toMatch(/^dev-[0-9a-f]{12}$/);
+    expect(await deviceEventTypes(gw.store, 'taken-name')).toEqual(['DeviceRegistered']);
+    device.close();
+    await device.closed;
+  });
+
+  it('refuses a revoked key at connect', async () => {
+    const identity = await newDeviceIdentity('x');
+    await registerDevice(gw.store, 'revoked-1', identity.keys.publicKeyHex);
+    await deviceCommand(gw.store, 'RevokeDevice', { deviceId: 'revoked-1', reason: 'stolen' });
+    await eventually(async () => (await gw.http('/readyz')).status === 200);
+    // The gateway learns of the revocation from the log; give it the moment it needs.
+    const device = await eventually(async () => {
+      const attempt = await TestDevice.connect(gw.gateway.tlsPort, identity);
+      const first = await attempt.next(10_000).catch(() => undefined);
+      if (first?.type === 'Bye') return { attempt, first };
+      attempt.destroy();
+      return undefined;
+    }, 20_000, 'Bye revoked at connect');
+    expect(device.first.body).toEqual({ reason: 'revoked' });
+    expect(await closedWithin(device.attempt.socket, 10_000)).toBe(true);
+    expect(await deviceEventTypes(gw.store, 'revoked-1')).toEqual(['DeviceRegistered', 'DeviceRevoked']);
+  });
+
+  it('closes a live session as soon as its device is revoked', async () => {
+    const identity = await newDeviceIdentity('y');
+    await registerDevice(gw.store, 'revoked-2', identity.keys.publicKeyHex);
+    const device = await TestDevice.connect(gw.gateway.tlsPort, identity);
+    await device.enroll();
+    await eventually(async () => (await deviceStatus(gw.store, 'revoked-2')) === 'Connected', 20_000, 'device Connected');
+    await deviceCommand(gw.store, 'RevokeDevice', { deviceId: 'revoked-2', reason: 'decommissioned' });
+    const bye = await device.expect('Bye');
+    expect(bye.body).toEqual({ reason: 'revoked' });
+    expect(await closedWithin(device.socket, 10_000)).toBe(true);
+    expect(await deviceStatus(gw.store, 'revoked-2')).toBe('Revoked');
+  });
+
+  it('holds an unapproved device pending and welcomes it on the same connection once approved', async () => {
+    const manual = await startTestGateway(nats().url, { gatewayId: 'gateway-manual', autoApprove: false });
+    try {
+      const opened = await manual.http('/admin/pairing', { method: 'POST', token: ADMIN_TOKEN, body: { enabled: true } });
+      expect(opened.status).toBe(200);
+      const device = await TestDevice.connect(manual.gateway.tlsPort, await newDeviceIdentity('waiting-one'));
+      device.hello();
+      const pending = await device.expect('EnrollmentPending');
+      expect(pending.body.reason).toMatch(/approval/);
+      await eventually(async () => (await deviceStatus(manual.store, 'waiting-one')) === 'Enrolling', 20_000, 'device Enrolling');
+
+      await deviceCommand(manual.store, 'ApproveDevice', { deviceId: 'waiting-one' });
+      const welcome = await device.expect('Welcome');
+      expect(welcome.body).toMatchObject({ deviceId: 'waiting-one', gatewayId: 'gateway-manual' });
+      await eventually(async () => (await deviceStatus(manual.store, 'waiting-one')) === 'Connected', 20_000, 'device Connected');
+      device.close();
+      await device.closed;
+    } finally {
+      await manual.stop();
+    }
+  });
+});
