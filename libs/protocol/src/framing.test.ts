@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { FrameTooLargeError, ProtocolError, TruncatedFrameError, ZeroLengthFrameError } from './errors';
 import { encodeFrame, FrameDecoder } from './framing';
 import { GATEWAY_MAX_FRAME_BYTES } from './limits';
+import { thrownBy as thrown } from './test-support/thrown';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -10,15 +11,6 @@ function collect(decoder: FrameDecoder, ...chunks: Uint8Array[]): string[] {
   const frames: string[] = [];
   for (const chunk of chunks) decoder.push(chunk, (f) => frames.push(hex(f)));
   return frames;
-}
-
-function thrown(fn: () => void): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error');
 }
 
 describe('encodeFrame', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { ProtocolError } from '../errors';
 import { MAX_NESTING_DEPTH } from '../limits';
+import { protocolErrorOf } from '../test-support/thrown';
 import { decodeCbor } from './decode';
 import { encodeCbor } from './encode';
 import { CborFloat, type CborValue } from './values';
@@ -9,15 +9,9 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 
 function rejects(h: string, pattern: RegExp, deterministic = false): void {
-  let caught: unknown;
-  try {
-    decodeCbor(fromHex(h), { deterministic });
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ProtocolError);
-  expect((caught as ProtocolError).protocolCode).toBe('invalid_cbor');
-  expect((caught as ProtocolError).message).toMatch(pattern);
+  const err = protocolErrorOf(() => decodeCbor(fromHex(h), { deterministic }));
+  expect(err.protocolCode).toBe('invalid_cbor');
+  expect(err.message).toMatch(pattern);
 }
 
 /** Plain JSON-like values: what the protocol's data model holds (no floats). */
@@ -139,11 +133,14 @@ describe('decodeCbor', () => {
     expect(Object.getOwnPropertyDescriptor(map, '__proto__')?.value).toEqual({ a: 1 });
   });
 
-  it('copies byte strings out of the input', () => {
-    const input = fromHex('420102');
+  it.each([
+    ['a Uint8Array', fromHex('420102')],
+    ['a Buffer', Buffer.from('420102', 'hex')],
+  ])('copies byte strings out of %s into plain Uint8Arrays', (_what, input) => {
     const bytes = decodeCbor(input) as Uint8Array;
     input[1] = 9;
     expect(hex(bytes)).toBe('0102');
+    expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
   });
 
   it.each([

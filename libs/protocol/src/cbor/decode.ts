@@ -58,7 +58,8 @@ class Reader {
         // -1 − n leaves the safe range one step before n does.
         return typeof argument === 'bigint' || argument >= Number.MAX_SAFE_INTEGER ? -1n - BigInt(argument) : -1 - argument;
       case 2:
-        return this.take(argument, start).slice();
+        // A copy, and a plain Uint8Array even when the input is a Buffer (whose slice() is a view).
+        return new Uint8Array(this.take(argument, start));
       case 3:
         return this.text(argument, start);
       case 4:

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
-import { ProtocolError } from '../errors';
+import { protocolErrorOf as manifestError } from '../test-support/thrown';
 import { ed25519PrivateKeyFromSeed, ed25519PublicKeyFromRaw, rawEd25519PublicKey, rawEd25519Seed } from '../keys';
 import { MAX_MANIFEST_BYTES } from '../limits';
 import { anyManifest } from '../test-support/arbitraries';
@@ -8,16 +8,6 @@ import { MINIMAL_MANIFEST, PUBLISHER_KEY, PUBLISHER_SEED, SAMPLE_MANIFEST, SAMPL
 import { checkManifestAgainst } from './admission';
 import { decodeManifest, encodeManifest, type Manifest } from './manifest';
 import { moduleSha256, signManifest, verifyManifest } from './signing';
-
-function manifestError(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ProtocolError) return err;
-    throw err;
-  }
-  throw new Error('expected a ProtocolError');
-}
 
 describe('encodeManifest / decodeManifest', () => {
   it('round-trips the samples', () => {

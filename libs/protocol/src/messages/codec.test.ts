@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { decodeCbor } from '../cbor/decode';
 import { encodeCbor } from '../cbor/encode';
-import { ProtocolError } from '../errors';
+import { protocolErrorOf as protocolError } from '../test-support/thrown';
 import { GATEWAY_MAX_FRAME_BYTES, MAX_CHUNK_DATA_BYTES, MAX_ID_BYTES, MAX_MSG_ID, MAX_U32, MODULE_CHUNK_OVERHEAD_BYTES, maxChunkDataBytes } from '../limits';
 import { messageArbitrary } from '../test-support/arbitraries';
 import { SAMPLE_MESSAGES, sampleMessage } from '../vectors/samples';
 import { MESSAGE_CATALOG, MESSAGE_TYPES, maySend, messageTypeOfCode } from './catalog';
 import { decodeDeviceMessage, decodeGatewayMessage, decodeMessage, encodeMessage, encodeMessageFrame } from './codec';
 import type { DeviceMessageType, GatewayMessageType, Message } from './types';
-
-function protocolError(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ProtocolError) return err;
-    throw err;
-  }
-  throw new Error('expected a ProtocolError');
-}
 
 /** An envelope with a body that may break the schema. */
 function raw(type: string, body: unknown, msgId = 1, correlationId = 0): Uint8Array {
