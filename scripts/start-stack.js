@@ -14,6 +14,10 @@ const natsPort = Number(process.env.WASMBED_NATS_PORT || 4222);
 const natsMonitorPort = Number(process.env.WASMBED_NATS_MONITOR_PORT || 8222);
 const apiGrpcPort = Number(process.env.WASMBED_API_GRPC_PORT || 50051);
 const apiHttpPort = Number(process.env.WASMBED_API_HTTP_PORT || 3001);
+const gatewayTlsPort = Number(process.env.WASMBED_GATEWAY_TLS_PORT || 4423);
+const gatewayHttpPort = Number(process.env.WASMBED_GATEWAY_HTTP_PORT || 8080);
+const simDevices = Number(process.env.WASMBED_SIM_DEVICES ?? 5);
+const heartbeatMs = Number(process.env.WASMBED_HEARTBEAT_INTERVAL_MS || 5000);
 const natsBin = process.env.WASMBED_NATS_SERVER_BIN || 'nats-server';
 
 function fail(message) {
@@ -102,12 +106,23 @@ async function main() {
     fail(`'${natsBin}' not found. Run 'npm run setup' (installs nats-server) or set WASMBED_NATS_SERVER_BIN.`);
   }
   const apiMain = path.join(root, 'services/api/dist/main.js');
-  if (!fs.existsSync(apiMain)) fail("services are not built. Run 'npm run setup' (or 'npm run build') first.");
-  for (const [what, port] of [['NATS', natsPort], ['NATS monitoring', natsMonitorPort], ['api gRPC', apiGrpcPort], ['api HTTP', apiHttpPort]]) {
+  const gatewayMain = path.join(root, 'services/gateway/dist/main.js');
+  const fleetMain = path.join(root, 'emulation/sim-device/dist/cli/sim-fleet.js');
+  const pkiLib = path.join(root, 'libs/pki/dist/index.js');
+  for (const built of [apiMain, gatewayMain, fleetMain, pkiLib]) {
+    if (!fs.existsSync(built)) fail(`${path.relative(root, built)} is missing: run 'npm run setup' (or 'npm run build') first.`);
+  }
+  if (!Number.isInteger(simDevices) || simDevices < 0) fail('WASMBED_SIM_DEVICES must be a whole number (0 for none).');
+  const ports = [['NATS', natsPort], ['NATS monitoring', natsMonitorPort], ['api gRPC', apiGrpcPort], ['api HTTP', apiHttpPort], ['gateway TLS', gatewayTlsPort], ['gateway HTTP', gatewayHttpPort]];
+  for (const [what, port] of ports) {
     if (!(await portFree(port))) fail(`port ${port} (${what}) is in use. Stop what uses it or set the matching WASMBED_*_PORT variable.`);
   }
   fs.mkdirSync(path.join(dataDir, 'nats'), { recursive: true });
   const admin = ensureAdminToken();
+  // Dev CA + gateway server certificate, created once and reused (renewed when due).
+  const { ensureDevPki } = require(pkiLib);
+  const pki = await ensureDevPki(path.join(dataDir, 'pki'), { gatewayHosts: ['127.0.0.1', 'localhost'] });
+  const tokens = JSON.stringify([{ subject: 'dev-admin', role: 'admin', tokenSha256: admin.sha256 }]);
 
   process.on('SIGINT', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));
@@ -120,16 +135,44 @@ async function main() {
     WASMBED_NATS_URL: natsUrl,
     WASMBED_API_GRPC_ADDR: `127.0.0.1:${apiGrpcPort}`,
     WASMBED_API_HTTP_ADDR: `127.0.0.1:${apiHttpPort}`,
-    WASMBED_API_TOKENS: JSON.stringify([{ subject: 'dev-admin', role: 'admin', tokenSha256: admin.sha256 }]),
+    WASMBED_API_TOKENS: tokens,
+  });
+  start('gateway', process.execPath, [gatewayMain], {
+    WASMBED_NATS_URL: natsUrl,
+    WASMBED_GATEWAY_ID: 'gateway-1',
+    WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${gatewayTlsPort}`,
+    WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${gatewayHttpPort}`,
+    WASMBED_GATEWAY_PRIVATE_KEY: pki.files.serverKey,
+    WASMBED_GATEWAY_CERTIFICATE: pki.files.serverCert,
+    WASMBED_GATEWAY_CLIENT_CA: pki.files.deviceTrust,
+    WASMBED_GATEWAY_ADMIN_TOKENS: tokens,
+    WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: String(heartbeatMs),
   });
   await waitForPort(apiGrpcPort, 30_000);
   await waitForPort(apiHttpPort, 30_000);
+  await waitForPort(gatewayTlsPort, 30_000);
+  await waitForPort(gatewayHttpPort, 30_000);
+
+  if (simDevices > 0) {
+    // Simulated devices have self-signed identities, so the dev stack opens a pairing
+    // window (auto-approve) for them to enroll; operators close it with the admin API.
+    const res = await fetch(`http://127.0.0.1:${gatewayHttpPort}/admin/pairing`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${fs.readFileSync(admin.file, 'utf8').trim()}` },
+      body: JSON.stringify({ enabled: true, durationSeconds: 600 }),
+    });
+    if (!res.ok) fail(`could not open the pairing window: HTTP ${res.status} ${await res.text()}`);
+    start('devices', process.execPath, [fleetMain, '--count', String(simDevices), '--gateway', `127.0.0.1:${gatewayTlsPort}`, '--ca', pki.files.caCert, '--key-dir', path.join(dataDir, 'devices'), '--prefix', 'sim'], {});
+  }
 
   console.log(`
 wasmbed: embedded stack is up (data in ${dataDir})
   NATS + JetStream   ${natsUrl}   (monitoring http://127.0.0.1:${natsMonitorPort})
   api gRPC           127.0.0.1:${apiGrpcPort}   (health + reflection on)
   api HTTP           http://127.0.0.1:${apiHttpPort}/api/v1   (/healthz, /metrics)
+  gateway TLS 1.3    127.0.0.1:${gatewayTlsPort}   (device protocol, mutual TLS; CA ${pki.files.caCert})
+  gateway HTTP       http://127.0.0.1:${gatewayHttpPort}   (/healthz, /metrics, /admin/pairing, /admin/sessions)
+  simulated devices  ${simDevices} (WASMBED_SIM_DEVICES), enrolled through a 10-minute pairing window
   admin token        ${admin.file}   (send as "authorization: Bearer <token>")
 Try:
   curl -s -H "authorization: Bearer $(cat ${admin.file})" http://127.0.0.1:${apiHttpPort}/api/v1/devices
