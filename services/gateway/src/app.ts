@@ -15,6 +15,7 @@ import { FleetDirectory } from './fleet-directory';
 import { registerGateway } from './gateway-registration';
 import { createGatewayHttpServer } from './http-server';
 import { createLogger, type Logger } from './logger';
+import { KeyedQueue } from './keyed-queue';
 import { GatewayMetrics } from './metrics';
 import { ModuleCache } from './module-cache';
 import { SessionRegistry } from './session-registry';
@@ -61,7 +62,11 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   try {
     const credentials = await loadTlsCredentials(config);
     const nc: NatsConnection = await connect({ servers: config.natsUrl, name: `wasmbed-gateway-${config.gatewayId}`, noAsyncTraces: true, maxReconnectAttempts: -1 });
-    teardown.push(() => nc.drain());
+    // drain() waits for a server that may be gone; close() ends reconnecting for good.
+    teardown.push(async () => {
+      await Promise.race([nc.drain().catch(() => undefined), sleep(5_000)]);
+      if (!nc.isClosed()) await nc.close();
+    });
     const natsUp = trackNats(nc);
 
     const store = await connectEventStore(nc);
@@ -101,21 +106,24 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       metrics,
       logger,
       registry,
+      deviceWrites: new KeyedQueue(),
       clock,
     };
 
     const onDevice = (socket: TLSSocket, identity: PeerIdentity) => {
       const session = new DeviceSession(socket, identity, services);
       const known = directory.deviceWithKey(identity.publicKeyHex);
+      const overCapacity = registry.full;
       session.start();
       metrics.sessions.set(registry.size);
       if (known?.status === 'Revoked') {
+        // As docs/protocol.md §8.5: the revoked device's Hello gets Rejected, and the log is not written.
         metrics.handshakes.inc({ outcome: 'revoked' });
         logger.info('revoked device refused at connect', { deviceId: known.deviceId, remote: socket.remoteAddress });
-        session.bye('revoked');
+        session.refuseAtHello(known.revocation?.rejected ? 'denied' : 'revoked', known.revocation?.reason ?? 'revoked');
         return;
       }
-      if (registry.size > registry.capacity) {
+      if (overCapacity) {
         metrics.handshakes.inc({ outcome: 'over_capacity' });
         session.bye('over_capacity', 30_000);
         return;

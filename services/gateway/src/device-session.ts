@@ -34,6 +34,7 @@ import { AppTracker } from './app-tracker';
 import { capabilitiesOf, deviceIdFor, keyDerivedDeviceId, outcomeOf, refusalOf, type EnrollmentOutcome } from './enrollment';
 import type { FleetCommands } from './fleet-commands';
 import type { FleetDirectory } from './fleet-directory';
+import type { KeyedQueue } from './keyed-queue';
 import { LivenessWriter } from './liveness-writer';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
@@ -58,6 +59,8 @@ export interface SessionServices {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly registry: SessionRegistry<DeviceSession>;
+  /** Event-log writes per device, in order across its sessions. */
+  readonly deviceWrites: KeyedQueue;
   readonly clock: () => number;
 }
 
@@ -105,10 +108,12 @@ export class DeviceSession {
   private lastHeartbeat = { at: 0, seq: 0, uptimeMs: 0, freeMemoryBytes: 0 };
   private transfer?: Transfer;
   private commandSub?: Subscription;
-  private logQueue: Promise<unknown> = Promise.resolve();
+  private lastWrite: Promise<void> = Promise.resolve();
   /** Log position of this session's own DeviceConnected, once written. */
   private connectedPosition?: number;
   private newestForeignConnect = 0;
+  /** Set at connect for a key the fleet log knows as revoked: Hello is answered with Rejected, the log is not asked. */
+  private refusedAtConnect?: { code: string; reason: string };
   private closedResolve!: () => void;
   /** Resolves once the session is closed and its event-log writes are done. */
   readonly closed = new Promise<void>((resolve) => (this.closedResolve = resolve));
@@ -171,11 +176,16 @@ export class DeviceSession {
     this.bye('superseded');
   }
 
-  /** The device was revoked or rejected: Rejected while enrolling, else Bye. */
-  refuse(code: 'revoked' | 'rejected', reason: string): void {
+  /** The device was revoked or denied: Rejected while enrolling, else Bye. */
+  refuse(code: 'revoked' | 'denied', reason: string): void {
     const phase = this.connection.phase;
     if (phase === 'Enrolling' || phase === 'Pending') this.connection.send({ type: 'Rejected', body: { code, reason: reason.slice(0, 256) } });
     else this.bye(code);
+  }
+
+  /** Answer this key's Hello with Rejected without asking the event log (it is known to be revoked). */
+  refuseAtHello(code: string, reason: string): void {
+    this.refusedAtConnect = { code, reason };
   }
 
   /** The pending device was approved: welcome it now. */
@@ -227,6 +237,11 @@ export class DeviceSession {
   private async enroll(hello: HelloBody): Promise<void> {
     const { directory, metrics, logger } = this.services;
     const key = this.identity.publicKeyHex;
+    if (this.refusedAtConnect !== undefined) {
+      metrics.enrollments.inc({ outcome: 'rejected' });
+      this.connection.send({ type: 'Rejected', body: { code: this.refusedAtConnect.code, reason: this.refusedAtConnect.reason.slice(0, 256) } });
+      return;
+    }
     let outcome: EnrollmentOutcome;
     try {
       const candidate = deviceIdFor(key, this.identity.commonName, directory);
@@ -446,7 +461,8 @@ export class DeviceSession {
     const t = this.transfer;
     const { appId, revision } = message.body;
     if (t === undefined || t.appId !== appId || t.revision !== revision) {
-      this.connection.send({ type: 'Error', correlationId: message.msgId, body: { code: 'transfer_failed', message: 'the module is no longer available', fatal: false } });
+      // The protocol's answer to a request the gateway cannot serve (docs/protocol.md §9).
+      this.connection.send({ type: 'Error', correlationId: message.msgId, body: { code: 'internal', message: 'the module is no longer available', fatal: false } });
       return;
     }
     // The device accepted the Deploy and started pulling: that is the command's reply.
@@ -486,9 +502,9 @@ export class DeviceSession {
 
   // --- the end ------------------------------------------------------------------
 
-  /** Event-log writes of this session, strictly in order; a failure is logged and does not stop later ones. */
+  /** Event-log writes of this device, strictly in order across its sessions; a failure is logged and does not stop later ones. */
   private writeLog(step: () => Promise<void>): void {
-    this.logQueue = this.logQueue.then(step).catch((err: unknown) =>
+    this.lastWrite = this.services.deviceWrites.run(this.deviceId!, step, (err: unknown) =>
       this.services.logger.warn('event log write for a session failed', { sessionId: this.sessionId, deviceId: this.deviceId, error: err }),
     );
   }
@@ -516,7 +532,7 @@ export class DeviceSession {
         await this.services.liveness.removeSession(deviceId, sessionId);
       });
     }
-    await this.logQueue;
+    await this.lastWrite;
     this.closedResolve();
   }
 }

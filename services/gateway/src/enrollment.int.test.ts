@@ -1,19 +1,15 @@
 import { LivenessStore } from '@wasmbed/device-bus';
-import { withNats } from '@wasmbed/testing';
+import { generateEd25519KeyPair, issueDeviceCertificate } from '@wasmbed/pki';
 import { keyDerivedDeviceId } from './enrollment';
 import { deviceCommand, deviceEventTypes, deviceStatus, eventually, registerDevice } from './test-support/fleet';
-import { ADMIN_TOKEN, startTestGateway, VIEWER_TOKEN, type TestGateway } from './test-support/gateway-fixture';
+import { ADMIN_TOKEN, startTestGateway, VIEWER_TOKEN, withGateway, type TestGateway } from './test-support/gateway-fixture';
 import { closedWithin, newDeviceIdentity, TestDevice } from './test-support/test-device';
 
-const nats = withNats();
+const { nats, gw: testGateway } = withGateway();
 let gw: TestGateway;
-
-beforeAll(async () => {
-  gw = await startTestGateway(nats().url);
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-}, 60_000);
+beforeAll(() => {
+  gw = testGateway();
+});
 
 describe('enrollment through the event log', () => {
   it('welcomes a pre-registered key on first connect and records the connection', async () => {
@@ -38,6 +34,16 @@ describe('enrollment through the event log', () => {
     await device.closed;
     await eventually(async () => (await deviceStatus(gw.store, 'sensor-1')) === 'Disconnected', 20_000, 'device Disconnected');
     await eventually(async () => (await liveness.get('sensor-1')) === undefined, 20_000, 'liveness record removed');
+  });
+
+  it('welcomes a device whose certificate the platform CA issued', async () => {
+    const keys = generateEd25519KeyPair();
+    const cert = await issueDeviceCertificate(gw.ca, { deviceId: 'ca-issued', publicKey: keys.publicKey, validityDays: 1 });
+    await registerDevice(gw.store, 'ca-issued', keys.publicKeyHex);
+    const device = await TestDevice.connect(gw.gateway.tlsPort, { keys, certPem: cert.certPem });
+    expect((await device.enroll()).body.deviceId).toBe('ca-issued');
+    device.close();
+    await device.closed;
   });
 
   it('refuses an unknown key while pairing mode is off, and records nothing', async () => {
@@ -85,21 +91,15 @@ describe('enrollment through the event log', () => {
     await device.closed;
   });
 
-  it('refuses a revoked key at connect', async () => {
+  it('refuses a revoked key at connect with Rejected and writes nothing', async () => {
     const identity = await newDeviceIdentity('x');
     await registerDevice(gw.store, 'revoked-1', identity.keys.publicKeyHex);
     await deviceCommand(gw.store, 'RevokeDevice', { deviceId: 'revoked-1', reason: 'stolen' });
-    await eventually(async () => (await gw.http('/readyz')).status === 200);
-    // The gateway learns of the revocation from the log; give it the moment it needs.
-    const device = await eventually(async () => {
-      const attempt = await TestDevice.connect(gw.gateway.tlsPort, identity);
-      const first = await attempt.next(10_000).catch(() => undefined);
-      if (first?.type === 'Bye') return { attempt, first };
-      attempt.destroy();
-      return undefined;
-    }, 20_000, 'Bye revoked at connect');
-    expect(device.first.body).toEqual({ reason: 'revoked' });
-    expect(await closedWithin(device.attempt.socket, 10_000)).toBe(true);
+    const device = await TestDevice.connect(gw.gateway.tlsPort, identity);
+    device.hello();
+    const refused = await device.expect('Rejected');
+    expect(refused.body).toEqual({ code: 'revoked', reason: expect.stringMatching(/stolen|revoked/) });
+    expect(await closedWithin(device.socket, 10_000)).toBe(true);
     expect(await deviceEventTypes(gw.store, 'revoked-1')).toEqual(['DeviceRegistered', 'DeviceRevoked']);
   });
 
@@ -136,5 +136,38 @@ describe('enrollment through the event log', () => {
     } finally {
       await manual.stop();
     }
+  });
+
+  it('lets a pending device go with Bye pending_timeout when nobody approves it', async () => {
+    const strict = await startTestGateway(nats().url, { gatewayId: 'gateway-strict', autoApprove: false, pendingHoldMs: 1_500 });
+    try {
+      await strict.http('/admin/pairing', { method: 'POST', token: ADMIN_TOKEN, body: { enabled: true } });
+      const device = await TestDevice.connect(strict.gateway.tlsPort, await newDeviceIdentity('ignored-one'));
+      device.hello();
+      await device.expect('EnrollmentPending');
+      expect((await device.expect('Bye')).body).toEqual({ reason: 'pending_timeout' });
+      expect(await closedWithin(device.socket, 10_000)).toBe(true);
+      expect(await deviceStatus(strict.store, 'ignored-one')).toBe('Enrolling');
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('supersedes the older session when a device connects again', async () => {
+    const identity = await newDeviceIdentity('twice');
+    await registerDevice(gw.store, 'twice', identity.keys.publicKeyHex);
+    const first = await TestDevice.connect(gw.gateway.tlsPort, identity);
+    await first.enroll();
+    const second = await TestDevice.connect(gw.gateway.tlsPort, identity);
+    await second.enroll();
+    expect((await first.expect('Bye')).body).toEqual({ reason: 'superseded' });
+    expect(await closedWithin(first.socket, 10_000)).toBe(true);
+    second.send('Heartbeat', { seq: 1, uptimeMs: 1, freeMemoryBytes: 1, apps: [] });
+    await second.expect('HeartbeatAck');
+    // The old session's disconnect must not cut the new one in the log.
+    await eventually(async () => (await deviceEventTypes(gw.store, 'twice')).length >= 4, 20_000, 'both connections recorded');
+    expect(await deviceStatus(gw.store, 'twice')).toBe('Connected');
+    second.close();
+    await second.closed;
   });
 });

@@ -58,7 +58,7 @@ export function outcomeOf(deviceId: string, state: DeviceState): EnrollmentOutco
   if (isEnrolled(state)) return { kind: 'welcome', deviceId };
   if (state.status === 'Enrolling') return { kind: 'pending', deviceId };
   if (state.status === 'Revoked') {
-    return { kind: 'rejected', deviceId, code: state.revocation?.rejected ? 'rejected' : 'revoked', reason: state.revocation?.reason ?? 'revoked' };
+    return { kind: 'rejected', deviceId, code: state.revocation?.rejected ? 'denied' : 'revoked', reason: state.revocation?.reason ?? 'revoked' };
   }
   return { kind: 'rejected', deviceId, code: 'not_enrolled', reason: `the device is ${state.status}` };
 }

@@ -18,13 +18,14 @@ export function watchRevocations(directory: FleetDirectory, registry: SessionReg
         session.refuse('revoked', data.reason ?? 'revoked');
         return;
       case 'DeviceRejected':
-        session.refuse('rejected', data.reason ?? 'rejected');
+        session.refuse('denied', data.reason ?? 'denied');
         return;
       case 'DeviceEnrolled':
         session.approve();
         return;
       case 'DeviceConnected':
-        if (data.sessionId !== session.sessionId) session.foreignConnect(event.position);
+        // Our own sessions of this device are ordered already (the registry superseded the old ones).
+        if (data.sessionId !== undefined && !registry.holds(data.sessionId)) session.foreignConnect(event.position);
         return;
     }
   });

@@ -15,7 +15,7 @@ export interface RegisteredSession {
  * heartbeats) instead of a timer per session.
  */
 export class SessionRegistry<S extends RegisteredSession> {
-  private readonly sessions = new Set<S>();
+  private readonly sessions = new Map<string, S>();
   private readonly byDevice = new Map<string, S>();
   private readonly wheel: DeadlineWheel<S>;
   private sweeper?: NodeJS.Timeout;
@@ -38,11 +38,16 @@ export class SessionRegistry<S extends RegisteredSession> {
   }
 
   all(): S[] {
-    return [...this.sessions];
+    return [...this.sessions.values()];
+  }
+
+  /** Whether a session with this id is open here. */
+  holds(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
   }
 
   add(session: S): void {
-    this.sessions.add(session);
+    this.sessions.set(session.sessionId, session);
   }
 
   /** The session serving `deviceId` now, if any. */
@@ -58,13 +63,13 @@ export class SessionRegistry<S extends RegisteredSession> {
   }
 
   remove(session: S, deviceId?: string): void {
-    this.sessions.delete(session);
+    if (this.sessions.get(session.sessionId) === session) this.sessions.delete(session.sessionId);
     this.wheel.remove(session);
     if (deviceId !== undefined && this.byDevice.get(deviceId) === session) this.byDevice.delete(deviceId);
   }
 
   schedule(session: S, deadlineMs: number | null): void {
-    if (this.sessions.has(session)) this.wheel.schedule(session, deadlineMs);
+    if (this.sessions.get(session.sessionId) === session) this.wheel.schedule(session, deadlineMs);
     else this.wheel.remove(session);
   }
 

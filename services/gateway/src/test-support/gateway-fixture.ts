@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { withNats, type NatsTestServer } from '@wasmbed/testing';
 import type { JetStreamEventStore } from '@wasmbed/event-log';
 import { hashToken } from '@wasmbed/grpc-kit';
 import { createCertificateAuthority, issueServerCertificate, type CertificateAuthority } from '@wasmbed/pki';
@@ -88,6 +89,29 @@ export async function startTestGateway(natsUrl: string, overrides: Partial<Gatew
       await store.close();
       await nc.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Jest wiring: a nats-server and a gateway for the calling file. The gateway's
+ * afterAll is declared first because jest runs afterAll hooks in declaration
+ * order: the gateway must stop while NATS is still there.
+ */
+export function withGateway(overrides: Partial<GatewayConfig> = {}, options: StartGatewayOptions = {}): { nats: () => NatsTestServer; gw: () => TestGateway } {
+  let gw: TestGateway | undefined;
+  afterAll(async () => {
+    await gw?.stop();
+  }, 60_000);
+  const nats = withNats();
+  beforeAll(async () => {
+    gw = await startTestGateway(nats().url, overrides, options);
+  }, 60_000);
+  return {
+    nats,
+    gw: () => {
+      if (gw === undefined) throw new Error('withGateway(): the gateway only exists inside tests and hooks');
+      return gw;
     },
   };
 }

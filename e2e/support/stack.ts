@@ -1,0 +1,156 @@
+/**
+ * Starts the real stack for e2e tests: a nats-server with JetStream (temp store), the
+ * built api and gateway services as child processes configured through their
+ * environment (as an operator runs them), and a dev PKI in a temp dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ensureDevPki, type DevPki } from '@wasmbed/pki';
+import { freePort, startNatsServer, type NatsTestServer } from '@wasmbed/testing';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+export interface StackOptions {
+  readonly heartbeatIntervalMs?: number;
+}
+
+export interface Stack {
+  readonly nats: NatsTestServer;
+  readonly nc: NatsConnection;
+  readonly pki: DevPki;
+  readonly token: string;
+  readonly apiGrpc: string;
+  readonly apiHttp: string;
+  readonly gatewayTls: string;
+  readonly gatewayHttp: string;
+  readonly logs: () => string;
+  stop(): Promise<void>;
+}
+
+function waitForPort(port: number, timeoutMs: number, child: ChildProcess, name: string, logs: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolvePort, reject) => {
+    const attempt = (): void => {
+      if (child.exitCode !== null) {
+        reject(new Error(`${name} exited with ${child.exitCode} before listening:\n${logs()}`));
+        return;
+      }
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolvePort();
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`${name} is not listening on ${port} after ${timeoutMs} ms:\n${logs()}`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+function startService(name: string, main: string, env: Record<string, string>, sink: string[]): ChildProcess {
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer): void => {
+    sink.push(`[${name}] ${chunk.toString()}`);
+    if (sink.length > 2000) sink.splice(0, sink.length - 2000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = await mkdtemp(join(tmpdir(), 'wasmbed-e2e-'));
+  const nats = await startNatsServer();
+  const pki = await ensureDevPki(join(dir, 'pki'), { gatewayHosts: ['127.0.0.1', 'localhost'] });
+  const token = randomBytes(32).toString('base64url');
+  const tokens = JSON.stringify([{ subject: 'e2e-admin', role: 'admin', tokenSha256: createHash('sha256').update(token).digest('hex') }]);
+  const [apiGrpcPort, apiHttpPort, gwTlsPort, gwHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const sink: string[] = [];
+  const logs = (): string => sink.join('').slice(-20_000);
+  const api = startService('api', join(ROOT, 'services/api/dist/main.js'), {
+    WASMBED_NATS_URL: nats.url,
+    WASMBED_API_GRPC_ADDR: `127.0.0.1:${apiGrpcPort}`,
+    WASMBED_API_HTTP_ADDR: `127.0.0.1:${apiHttpPort}`,
+    WASMBED_API_TOKENS: tokens,
+  }, sink);
+  const gateway = startService('gateway', join(ROOT, 'services/gateway/dist/main.js'), {
+    WASMBED_NATS_URL: nats.url,
+    WASMBED_GATEWAY_ID: 'gateway-e2e',
+    WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${gwTlsPort}`,
+    WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${gwHttpPort}`,
+    WASMBED_GATEWAY_PRIVATE_KEY: pki.files.serverKey,
+    WASMBED_GATEWAY_CERTIFICATE: pki.files.serverCert,
+    WASMBED_GATEWAY_CLIENT_CA: pki.files.deviceTrust,
+    WASMBED_GATEWAY_ADMIN_TOKENS: tokens,
+    WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs ?? 1_000),
+  }, sink);
+  const children = [api, gateway];
+  try {
+    await waitForPort(apiGrpcPort, 30_000, api, 'api', logs);
+    await waitForPort(gwTlsPort, 30_000, gateway, 'gateway', logs);
+    await waitForPort(gwHttpPort, 30_000, gateway, 'gateway', logs);
+  } catch (err) {
+    await Promise.all(children.map(stopChild));
+    await nats.stop();
+    throw err;
+  }
+  const nc = await connect({ servers: nats.url });
+  return {
+    nats,
+    nc,
+    pki,
+    token,
+    apiGrpc: `127.0.0.1:${apiGrpcPort}`,
+    apiHttp: `http://127.0.0.1:${apiHttpPort}`,
+    gatewayTls: `127.0.0.1:${gwTlsPort}`,
+    gatewayHttp: `http://127.0.0.1:${gwHttpPort}`,
+    logs,
+    async stop() {
+      await nc.close();
+      await Promise.all(children.map(stopChild));
+      await nats.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value that is not undefined. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000, logs?: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
+      throw new Error(`timed out waiting for ${what}${detail}${logs ? `\n${logs()}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
