@@ -5,26 +5,20 @@
  * connections to a bare node:tls echo server carrying the same frames at the
  * same rate. Usage: npm run bench:gateway-sessions -w @wasmbed/bench -- [--sessions N] [--heartbeat-ms MS]
  */
-import type { BenchEnvironment } from '../support/bench-environment';
-import { withBenchEnvironment } from '../support/bench-environment';
-import { cpuPercent, sampleProcess, type ProcessSample } from '../support/proc-stats';
-import { formatReasons, formatTable, latencies, num, p50p99, progress, type Row } from '../support/report';
+import { compareServers, type BenchEnvironment } from '../support/bench-environment';
+import { measureTraffic, type MeasuredTraffic } from '../support/measure-traffic';
+import { openFilesLimit, sampleProcess, type ProcessSample } from '../support/proc-stats';
+import { latencies, num, p50p99, progress, runMain, type Row } from '../support/report';
 import type { ServerProcess } from '../support/server-process';
 import { sleep } from '../support/sleep';
-import type { ConnectResult, Target, TrafficResult } from '../support/worker-messages';
+import type { ConnectResult, Target } from '../support/worker-messages';
 import { parseSessionsOptions, type GatewaySessionsOptions } from './options';
 
-interface PhaseResult {
+interface PhaseResult extends MeasuredTraffic {
   readonly connect: ConnectResult;
-  readonly traffic: TrafficResult;
   readonly idle: ProcessSample;
   /** Right after the last session came up. */
   readonly connected: ProcessSample;
-  readonly loaded: ProcessSample;
-  readonly cpuPercent: number;
-  /** Server CPU time spent during the measurement. */
-  readonly cpuMs: number;
-  readonly natsCpuPercent?: number;
 }
 
 /** One server under the full set of sessions: connect all, let heartbeats settle, measure, close. */
@@ -36,30 +30,15 @@ async function sessionsPhase(env: BenchEnvironment, o: GatewaySessionsOptions, s
   const connected = sampleProcess(server.pid);
   progress(`${server.name}: ${connect.established} up in ${(connect.elapsedMs / 1000).toFixed(1)} s; heartbeats settle for one interval`);
   await sleep(o.heartbeatMs + 1_000);
-  await env.workers.startTraffic(0);
-  const before = sampleProcess(server.pid);
-  const natsBefore = env.natsPid === undefined ? undefined : sampleProcess(env.natsPid);
-  await sleep(o.measureSeconds * 1_000);
-  const traffic = await env.workers.stopTraffic();
-  const loaded = sampleProcess(server.pid);
-  const natsAfter = env.natsPid === undefined ? undefined : sampleProcess(env.natsPid);
+  const measured = await measureTraffic(env, server, 0, o.measureSeconds);
   await env.workers.closeAll();
   await server.stop();
-  return {
-    connect,
-    traffic,
-    idle,
-    connected,
-    loaded,
-    cpuPercent: cpuPercent(before, loaded),
-    cpuMs: loaded.cpuMs - before.cpuMs,
-    natsCpuPercent: natsBefore && natsAfter ? cpuPercent(natsBefore, natsAfter) : undefined,
-  };
+  return { ...measured, connect, idle, connected };
 }
 
 function rows(baseline: PhaseResult, ours: PhaseResult): Row[] {
   const row = (label: string, f: (r: PhaseResult) => string): Row => [label, f(baseline), f(ours)];
-  const perSession = (r: PhaseResult) => (r.connect.established > 0 ? (r.loaded.rssKiB - r.idle.rssKiB) / r.connect.established : Number.NaN);
+  const perSession = (r: PhaseResult) => (r.connect.established > 0 ? (r.server.rssKiB - r.idle.rssKiB) / r.connect.established : Number.NaN);
   const cpuPerHeartbeatUs = (r: PhaseResult) => (r.traffic.answered > 0 ? (r.cpuMs * 1000) / r.traffic.answered : Number.NaN);
   return [
     row('sessions up / failed', (r) => `${r.connect.established} / ${r.connect.failed}`),
@@ -71,7 +50,7 @@ function rows(baseline: PhaseResult, ours: PhaseResult): Row[] {
     row('heartbeat RTT p50 / p99 (ms)', (r) => p50p99(latencies(r.traffic.rttMs))),
     row('heartbeat RTT max (ms)', (r) => num(latencies(r.traffic.rttMs).max, 1)),
     row('server RSS idle (MiB)', (r) => num(r.idle.rssKiB / 1024, 1)),
-    row('server RSS with sessions (MiB)', (r) => num(r.loaded.rssKiB / 1024, 1)),
+    row('server RSS with sessions (MiB)', (r) => num(r.server.rssKiB / 1024, 1)),
     row('RSS per session (KiB; goal <= 100)', (r) => num(perSession(r), 1)),
     row('server CPU while measuring (% of a core)', (r) => num(r.cpuPercent, 1)),
     row('server CPU per heartbeat (µs)', (r) => num(cpuPerHeartbeatUs(r), 1)),
@@ -85,28 +64,28 @@ async function main(): Promise<void> {
     `gateway-sessions: ${o.sessions} sessions, heartbeat every ${o.heartbeatMs} ms, ${o.workers} load-generator processes, ` +
       `${o.connectConcurrency} connecting at once, measured over ${o.measureSeconds} s`,
   );
-  await withBenchEnvironment({ workers: o.workers, natsUrl: o.natsUrl }, async (env) => {
-    const baseline = await sessionsPhase(env, o, await env.startEchoServer(), 'echo');
-    const gateway = await env.startGateway({ heartbeatMs: o.heartbeatMs, capacity: o.sessions + 64 });
-    await gateway.openPairing(3_600);
-    const ours = await sessionsPhase(env, o, gateway, 'gateway');
-
-    console.log('');
-    console.log(formatTable(['', 'bare TLS echo', 'gateway'], rows(baseline, ours)));
-    const reasons = [
-      ...formatReasons('baseline connect failure', baseline.connect.errors),
-      ...formatReasons('baseline session lost', baseline.traffic.errors),
-      ...formatReasons('gateway connect failure', ours.connect.errors),
-      ...formatReasons('gateway session lost', ours.traffic.errors),
-    ];
-    if (reasons.length > 0) console.log(['', 'reasons (first few):', ...reasons].join('\n'));
-    console.log('');
-    console.log('RTT is measured on the device side (send → HeartbeatAck, or → echo), load generators included.');
-    console.log('RSS per session = (RSS with sessions − idle RSS) / sessions up; CPU from /proc/<pid>/stat over the measurement.');
-  });
+  const fileLimit = openFilesLimit();
+  if (fileLimit !== undefined && o.sessions + 256 > fileLimit) {
+    console.log(`warning: the open-files limit is ${fileLimit}; the server needs one descriptor per session (raise it with ulimit -n)`);
+  }
+  await compareServers(
+    { workers: o.workers, natsUrl: o.natsUrl, gateway: { heartbeatMs: o.heartbeatMs, capacity: o.sessions + 64 } },
+    (env, server, mode) => sessionsPhase(env, o, server, mode),
+    (baseline, ours) => ({
+      columns: ['', 'bare TLS echo', 'gateway'],
+      rows: rows(baseline, ours),
+      failures: {
+        'baseline connect failure': baseline.connect.errors,
+        'baseline session lost': baseline.traffic.errors,
+        'gateway connect failure': ours.connect.errors,
+        'gateway session lost': ours.traffic.errors,
+      },
+      notes: [
+        'RTT is measured on the device side (send → HeartbeatAck, or → echo), load generators included.',
+        'RSS per session = (RSS with sessions − idle RSS) / sessions up; CPU from /proc/<pid>/stat over the measurement.',
+      ],
+    }),
+  );
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runMain(main);

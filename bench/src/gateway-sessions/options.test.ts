@@ -2,9 +2,13 @@ import { ConfigError } from '@wasmbed/errors';
 import { parseSessionsOptions, SESSIONS_DEFAULTS } from './options';
 
 describe('gateway-sessions options', () => {
-  it('defaults to the goal: 10,000 sessions with a heartbeat every second', () => {
+  it('defaults to a run of a few minutes: 2,000 sessions with a heartbeat every second', () => {
     expect(parseSessionsOptions([], {})).toEqual({ ...SESSIONS_DEFAULTS, natsUrl: undefined });
-    expect(SESSIONS_DEFAULTS).toMatchObject({ sessions: 10_000, heartbeatMs: 1_000 });
+    expect(SESSIONS_DEFAULTS).toMatchObject({ sessions: 2_000, heartbeatMs: 1_000 });
+  });
+
+  it('scales to the goal of 10,000 sessions', () => {
+    expect(parseSessionsOptions(['--sessions', '10000', '--heartbeat-ms', '1000'], {})).toMatchObject({ sessions: 10_000, heartbeatMs: 1_000 });
   });
 
   it('parses every flag and the NATS url', () => {

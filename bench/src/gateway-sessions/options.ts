@@ -1,5 +1,5 @@
 import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS } from '@wasmbed/protocol';
-import { parseIntegerFlags, requireOption, type IntegerFlags } from '../support/cli-options';
+import { parseBenchOptions, requireOption, type IntegerFlags } from '../support/cli-options';
 
 /** Options of the gateway-sessions bench (`--sessions 10000 --heartbeat-ms 1000 ...`). */
 export interface GatewaySessionsOptions {
@@ -14,7 +14,7 @@ export interface GatewaySessionsOptions {
 }
 
 export const SESSIONS_DEFAULTS: GatewaySessionsOptions = {
-  sessions: 10_000,
+  sessions: 2_000,
   heartbeatMs: 1_000,
   workers: 2,
   connectConcurrency: 64,
@@ -30,8 +30,8 @@ const FLAGS: IntegerFlags<GatewaySessionsOptions> = {
 };
 
 export function parseSessionsOptions(argv: readonly string[], env: NodeJS.ProcessEnv): GatewaySessionsOptions & { natsUrl?: string } {
-  const options = parseIntegerFlags(argv, SESSIONS_DEFAULTS, FLAGS);
-  requireOption(options.measureSeconds * 1_000 >= options.heartbeatMs, '--measure-seconds must cover at least one heartbeat interval (--heartbeat-ms)');
-  requireOption(options.workers <= options.sessions, '--workers must not exceed --sessions');
-  return { ...options, natsUrl: env.WASMBED_NATS_URL };
+  return parseBenchOptions(argv, env, SESSIONS_DEFAULTS, FLAGS, (o) => {
+    requireOption(o.measureSeconds * 1_000 >= o.heartbeatMs, '--measure-seconds must cover at least one heartbeat interval (--heartbeat-ms)');
+    requireOption(o.workers <= o.sessions, '--workers must not exceed --sessions');
+  });
 }

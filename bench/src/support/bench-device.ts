@@ -83,12 +83,18 @@ export class BenchDevice {
     return this.sentAt.length;
   }
 
-  sendHeartbeat(): void {
-    if (!this.isOpen) return;
-    this.seq += 1;
-    const now = performance.now();
-    this.send('Heartbeat', { seq: this.seq, uptimeMs: Math.round(now - this.startedAt), freeMemoryBytes: 32_768, apps: [] });
-    this.sentAt.push(now);
+  /** Sends `count` Heartbeats in one write; returns how many were sent (none once the device is closed). */
+  sendHeartbeats(count = 1): number {
+    if (!this.isOpen || count <= 0) return 0;
+    this.socket.cork();
+    for (let i = 0; i < count; i++) {
+      this.seq += 1;
+      const now = performance.now();
+      this.send('Heartbeat', { seq: this.seq, uptimeMs: Math.round(now - this.startedAt), freeMemoryBytes: 32_768, apps: [] });
+      this.sentAt.push(now);
+    }
+    this.socket.uncork();
+    return count;
   }
 
   close(): Promise<void> {
@@ -126,6 +132,8 @@ export class BenchDevice {
         this.send('Hello', HELLO);
       });
       this.socket.on('data', (chunk: Buffer) => {
+        // Heartbeats sent in answer to this chunk leave in one write, as a device with a send buffer would send them.
+        this.socket.cork();
         try {
           this.decoder.push(chunk, (payload) => {
             const message = decodeMessage(payload);
@@ -136,6 +144,8 @@ export class BenchDevice {
         } catch (err) {
           if (this.ready) this.lost(`undecodable answer: ${(err as Error).message}`);
           else fail(`undecodable answer: ${(err as Error).message}`);
+        } finally {
+          this.socket.uncork();
         }
       });
     });

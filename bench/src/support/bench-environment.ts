@@ -3,10 +3,14 @@ import { startNatsServer, type NatsTestServer } from '@wasmbed/testing';
 import { startEchoServer } from './echo-server-process';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { findChildPid } from './proc-stats';
+import { formatReport, type ComparisonReport } from './report';
 import type { ServerProcess } from './server-process';
 import { createServerTlsMaterial, type ServerTlsMaterial } from './tls-material';
 import { WorkerPool } from './worker-pool';
 import type { Target } from './worker-messages';
+
+// Longer than any run: the pairing window must not close under the devices.
+const PAIRING_SECONDS = 3_600;
 
 /** What every gateway bench needs, set up once and torn down whatever happens. */
 export interface BenchEnvironment {
@@ -17,7 +21,13 @@ export interface BenchEnvironment {
   readonly workers: WorkerPool;
   targetOf(server: ServerProcess, mode: Target['mode']): Target;
   startEchoServer(): Promise<ServerProcess>;
-  startGateway(options: { heartbeatMs: number; capacity: number }): Promise<GatewayProcess>;
+  startGateway(options: GatewaySettings): Promise<GatewayProcess>;
+}
+
+export interface GatewaySettings {
+  readonly heartbeatMs: number;
+  /** Most sessions the gateway accepts. */
+  readonly capacity: number;
 }
 
 export interface BenchEnvironmentOptions {
@@ -66,4 +76,26 @@ export async function withBenchEnvironment(options: BenchEnvironmentOptions, bod
     await nats?.stop();
     await tls?.remove();
   }
+}
+
+/** One server under test: the load of a bench, applied to it; must stop the server when done. */
+export type Phase<R> = (env: BenchEnvironment, server: ServerProcess, mode: Target['mode']) => Promise<R>;
+
+/**
+ * The shape of every gateway bench: the same `phase` against the bare echo
+ * server, then against a fresh gateway with pairing open (unknown keys enroll,
+ * auto-approved), one server at a time, and the two results side by side.
+ */
+export async function compareServers<R>(
+  options: BenchEnvironmentOptions & { readonly gateway: GatewaySettings },
+  phase: Phase<R>,
+  report: (baseline: R, ours: R) => ComparisonReport,
+): Promise<void> {
+  await withBenchEnvironment(options, async (env) => {
+    const baseline = await phase(env, await env.startEchoServer(), 'echo');
+    const gateway = await env.startGateway(options.gateway);
+    await gateway.openPairing(PAIRING_SECONDS);
+    const ours = await phase(env, gateway, 'gateway');
+    console.log(formatReport(report(baseline, ours)));
+  });
 }

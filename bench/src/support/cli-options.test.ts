@@ -1,5 +1,5 @@
 import { ConfigError } from '@wasmbed/errors';
-import { parseIntegerFlags, requireOption, type IntegerFlags } from './cli-options';
+import { parseBenchOptions, parseIntegerFlags, requireOption, type IntegerFlags } from './cli-options';
 
 interface Sample {
   count: number;
@@ -42,5 +42,19 @@ describe('integer flags', () => {
   it('requireOption throws a ConfigError only when the condition fails', () => {
     expect(() => requireOption(true, 'fine')).not.toThrow();
     expect(() => requireOption(false, 'window too large')).toThrow(ConfigError);
+  });
+});
+
+describe('bench options', () => {
+  it('adds the NATS url from the environment after the checks passed', () => {
+    const check = jest.fn();
+    expect(parseBenchOptions(['--count', '3'], { WASMBED_NATS_URL: 'nats://x:4222' }, DEFAULTS, FLAGS, check)).toEqual({ count: 3, window: 4, natsUrl: 'nats://x:4222' });
+    expect(check).toHaveBeenCalledWith({ count: 3, window: 4 });
+    expect(parseBenchOptions([], {}, DEFAULTS, FLAGS, () => undefined).natsUrl).toBeUndefined();
+  });
+
+  it('lets the check refuse a combination', () => {
+    const check = (o: Sample) => requireOption(o.window <= o.count, '--window must not exceed --count');
+    expect(() => parseBenchOptions(['--count', '2', '--window', '3'], {}, DEFAULTS, FLAGS, check)).toThrow('--window must not exceed --count');
   });
 });

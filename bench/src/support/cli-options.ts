@@ -34,3 +34,20 @@ export function parseIntegerFlags<T extends { [K in keyof T]: number }>(argv: re
 export function requireOption(ok: boolean, message: string): void {
   if (!ok) throw new ConfigError(message, [message]);
 }
+
+/**
+ * A gateway bench's command line: its integer flags, then `check` on the result
+ * for combinations that cannot run, plus the NATS to use from WASMBED_NATS_URL
+ * (a fresh nats-server is started when it is unset).
+ */
+export function parseBenchOptions<T extends { [K in keyof T]: number }>(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  defaults: T,
+  flags: IntegerFlags<T>,
+  check: (options: T) => void,
+): T & { natsUrl?: string } {
+  const options = parseIntegerFlags(argv, defaults, flags);
+  check(options);
+  return { ...options, natsUrl: env.WASMBED_NATS_URL };
+}

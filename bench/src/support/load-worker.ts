@@ -110,19 +110,13 @@ class LoadGenerator {
     this.wheel = wheel;
     this.timer = setInterval(() => {
       for (const device of wheel.collect(performance.now())) {
-        if (device.isOpen && this.floodWindow === 0) {
-          device.sendHeartbeat();
-          this.sent += 1;
-        }
+        if (this.floodWindow === 0) this.sent += device.sendHeartbeats();
       }
     }, TICK_MS);
   }
 
   private topUp(device: BenchDevice): void {
-    while (device.isOpen && device.inFlight < this.floodWindow) {
-      device.sendHeartbeat();
-      this.sent += 1;
-    }
+    this.sent += device.sendHeartbeats(this.floodWindow - device.inFlight);
   }
 }
 

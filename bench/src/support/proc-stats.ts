@@ -82,3 +82,28 @@ export function findChildPid(parentPid: number, args: readonly string[]): number
   }
   return undefined;
 }
+
+/** sampleProcess for a process that may not be ours to watch (e.g. an external NATS): undefined without a pid. */
+export function sampleIfKnown(pid: number | undefined): ProcessSample | undefined {
+  return pid === undefined ? undefined : sampleProcess(pid);
+}
+
+/** CPU in percent of one core between two optional samples; undefined when either is missing. */
+export function cpuPercentIfKnown(before: ProcessSample | undefined, after: ProcessSample | undefined): number | undefined {
+  return before !== undefined && after !== undefined ? cpuPercent(before, after) : undefined;
+}
+
+/** The hard limit on open files from the text of /proc/<pid>/limits; undefined when unlimited or absent. */
+export function parseOpenFilesLimit(limits: string): number | undefined {
+  const match = /^Max open files\s+\S+\s+(\d+)/m.exec(limits);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** This process' hard limit on open files (children inherit it): every session is a descriptor in the server. */
+export function openFilesLimit(): number | undefined {
+  try {
+    return parseOpenFilesLimit(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -24,14 +24,37 @@ export type Row = readonly [label: string, baseline: string, ours: string];
 
 /** Our figures beside the baseline's, one measure per line. */
 export function formatTable(columns: Row, rows: readonly Row[]): string {
-  const width = Math.max(...[columns, ...rows].map((r) => r[0].length)) + 2;
-  const line = ([label, a, b]: Row) => `${label.padEnd(width)}${a.padStart(18)}${b.padStart(18)}`;
-  return [line(columns), ...rows.map(line)].join('\n');
+  const all = [columns, ...rows];
+  const width = (i: number) => Math.max(...all.map((r) => r[i].length)) + (i === 0 ? 0 : 3);
+  const [w0, w1, w2] = [width(0), width(1), width(2)];
+  const line = ([label, a, b]: Row) => `${label.padEnd(w0)}${a.padStart(w1)}${b.padStart(w2)}`;
+  return all.map(line).join('\n');
 }
 
-/** Failure reasons reported by the load generators, if any. */
-export function formatReasons(what: string, reasons: readonly string[]): string[] {
-  return reasons.map((r) => `  ${what}: ${r}`);
+export interface ComparisonReport {
+  /** Headings: '' then the baseline's and our column. */
+  readonly columns: Row;
+  readonly rows: readonly Row[];
+  /** Failure reasons (a few distinct ones) by who reported them. */
+  readonly failures: Readonly<Record<string, readonly string[]>>;
+  /** How to read the figures. */
+  readonly notes: readonly string[];
+}
+
+export function formatReport(report: ComparisonReport): string {
+  const lines = ['', formatTable(report.columns, report.rows)];
+  const failures = Object.entries(report.failures).flatMap(([who, reasons]) => reasons.map((r) => `  ${who}: ${r}`));
+  if (failures.length > 0) lines.push('', 'failures (first few):', ...failures);
+  lines.push('', ...report.notes);
+  return lines.join('\n');
+}
+
+/** Runs a bench's main: a failure is printed with its stack and the exit code is 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
 }
 
 /** A progress line while the bench runs (the figures come at the end). */

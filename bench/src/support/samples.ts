@@ -30,9 +30,3 @@ export class SampleBuffer {
   }
 }
 
-/** All samples of several processes as one plain array, for summarize(). */
-export function concatSamples(parts: readonly Float64Array[]): number[] {
-  const out: number[] = [];
-  for (const part of parts) for (const v of part) out.push(v);
-  return out;
-}

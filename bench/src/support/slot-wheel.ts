@@ -30,11 +30,6 @@ export class SlotWheel<T> {
     (this.slots[this.dealt++ % this.slots.length] as T[]).push(member);
   }
 
-  /** Removes members for which `keep` is false (e.g. closed devices). */
-  retain(keep: (member: T) => boolean): void {
-    for (let i = 0; i < this.slots.length; i++) this.slots[i] = (this.slots[i] as T[]).filter(keep);
-  }
-
   /** Members whose slot came due since the previous call; after a stall each member comes at most once. */
   collect(nowMs: number): T[] {
     const current = Math.floor((nowMs - this.startMs) / this.slotMs);

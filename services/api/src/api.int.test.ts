@@ -19,8 +19,8 @@ import {
 import { startNatsServer, type NatsTestServer } from '@wasmbed/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamEventStore } from '@wasmbed/event-log';
+import { openDomainEventStore } from '@wasmbed/service-kit';
 import { startApi, type RunningApi } from './app';
-import { openEventStore } from './event-store';
 import { createLogger } from './logger';
 import { call, collect, failure, healthStatus, reflectedServices } from './test-support/grpc-clients';
 import { getJson, getText, SseClient } from './test-support/http-client';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   address = `127.0.0.1:${api.grpcPort}`;
   httpBase = `http://127.0.0.1:${api.httpPort}`;
   nc = await connect({ servers: nats.url });
-  eventStore = await openEventStore(nc);
+  eventStore = await openDomainEventStore(nc);
 }, 30_000);
 
 afterAll(async () => {

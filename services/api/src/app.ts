@@ -1,10 +1,10 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createGrpcServer, staticTokenAuthenticator, type GrpcServer } from '@wasmbed/grpc-kit';
+import { connect } from '@nats-io/transport-node';
+import { createGrpcServer, type GrpcServer } from '@wasmbed/grpc-kit';
 import { ApplicationServiceService, DeviceServiceService, GatewayServiceService } from '@wasmbed/proto';
+import { apiTokenAuthenticator, openDomainEventStore, Teardown, trackNatsConnection } from '@wasmbed/service-kit';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CommandRunner } from './commands/command-runner';
 import type { ApiConfig } from './config';
-import { openEventStore } from './event-store';
 import { applicationService } from './grpc/application-service';
 import { deviceService } from './grpc/device-service';
 import { gatewayService } from './grpc/gateway-service';
@@ -35,28 +35,19 @@ export interface RunningApi {
 export async function startApi(config: ApiConfig, options: StartApiOptions = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger(config.logLevel);
   // Undone in reverse order on stop, or when startup fails half-way.
-  const teardown: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const step of teardown.reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        logger.warn('shutdown step failed', { error: err });
-      }
-    }
-  };
+  const teardown = new Teardown(logger);
   try {
     const nc = await connect({ servers: config.natsUrl, name: 'wasmbed-api' });
-    teardown.push(() => nc.drain());
-    const natsConnected = trackConnection(nc);
+    teardown.add(() => nc.drain());
+    const natsConnected = trackNatsConnection(nc);
 
-    const eventStore = await openEventStore(nc);
-    teardown.push(() => eventStore.close());
+    const eventStore = await openDomainEventStore(nc);
+    teardown.add(() => eventStore.close());
 
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
     const projections = await startProjections(eventStore, metrics, logger);
-    teardown.push(() => projections.stop());
+    teardown.add(() => projections.stop());
 
     const readModels = createReadModels(projections.stores);
     const commands = new CommandRunner({
@@ -64,9 +55,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       logger,
       waitForReadModels: (context, position) => projections.waitForPosition(context, position, READ_YOUR_WRITES_MS),
     });
-    const authenticator = staticTokenAuthenticator(
-      config.tokens.map((t) => ({ tokenSha256Hex: t.tokenSha256, subject: t.subject, role: t.role })),
-    );
+    const authenticator = apiTokenAuthenticator(config.tokens);
 
     const deps = { commands, readModels, fleetStore: projections.stores.fleet };
     const grpc = createGrpcServer({
@@ -79,7 +68,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       logger,
     });
     const servingWhenLive = new AbortController();
-    teardown.push(async () => {
+    teardown.add(async () => {
       servingWhenLive.abort();
       await grpc.shutdown(SHUTDOWN_GRACE_MS);
     });
@@ -101,14 +90,13 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       },
     });
     const httpPort = await http.listen(config.http.host, config.http.port);
-    teardown.push(() => http.close(SHUTDOWN_GRACE_MS));
+    teardown.add(() => http.close(SHUTDOWN_GRACE_MS));
 
     // grpc-kit logs the gRPC listener; this is the HTTP one, in the same shape.
     logger.info('HTTP server listening', { host: config.http.host, port: httpPort, paths: ['/healthz', '/readyz', '/metrics', '/api/v1'] });
-    let stopping: Promise<void> | undefined;
-    return { grpcPort, httpPort, stop: () => (stopping ??= stopAll()) };
+    return { grpcPort, httpPort, stop: () => teardown.run() };
   } catch (err) {
-    await stopAll();
+    await teardown.run();
     throw err;
   }
 }
@@ -131,16 +119,4 @@ async function serveOnceLive(grpc: GrpcServer, projections: Projections, signal:
       logger.warn('checking the projections failed', { error: err });
     }
   }
-}
-
-/** Whether NATS is connected right now, from the connection's status events. */
-function trackConnection(nc: NatsConnection): () => boolean {
-  let connected = true;
-  void (async () => {
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect') connected = false;
-      else if (status.type === 'reconnect') connected = true;
-    }
-  })();
-  return () => connected && !nc.isClosed();
 }

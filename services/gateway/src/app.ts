@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { getModule, LivenessStore } from '@wasmbed/device-bus';
-import { staticTokenAuthenticator } from '@wasmbed/grpc-kit';
 import type { PeerIdentity } from '@wasmbed/pki';
 import { SessionStateMachine } from '@wasmbed/protocol';
+import { apiTokenAuthenticator, openDomainEventStore, Teardown, trackNatsConnection } from '@wasmbed/service-kit';
 import { adminRoutes } from './admin-routes';
 import type { GatewayConfig } from './config';
 import { createDeviceListener } from './device-listener';
 import { DeviceSession, type SessionServices } from './device-session';
-import { connectEventStore } from './event-store';
 import { FleetCommands } from './fleet-commands';
 import { FleetDirectory } from './fleet-directory';
 import { registerGateway } from './gateway-registration';
@@ -48,36 +47,28 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = () => Date.now();
   const instanceId = randomUUID();
-  const teardown: (() => Promise<void>)[] = [];
-  const undo = async () => {
-    for (const step of teardown.reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        logger.warn('shutdown step failed', { error: err });
-      }
-    }
-  };
+  // Undone in reverse order on stop, or when startup fails half-way.
+  const teardown = new Teardown(logger);
 
   try {
     const credentials = await loadTlsCredentials(config);
     const nc: NatsConnection = await connect({ servers: config.natsUrl, name: `wasmbed-gateway-${config.gatewayId}`, noAsyncTraces: true, maxReconnectAttempts: -1 });
     // drain() waits for a server that may be gone; close() ends reconnecting for good.
-    teardown.push(async () => {
+    teardown.add(async () => {
       await Promise.race([nc.drain().catch(() => undefined), sleep(5_000)]);
       if (!nc.isClosed()) await nc.close();
     });
-    const natsUp = trackNats(nc);
+    const natsUp = trackNatsConnection(nc);
 
-    const store = await connectEventStore(nc);
-    teardown.push(() => store.close());
+    const store = await openDomainEventStore(nc);
+    teardown.add(() => store.close());
     const commands = new FleetCommands(store, config.gatewayId);
     const directory = await FleetDirectory.start(store, config.gatewayId, logger);
-    teardown.push(() => directory.stop());
+    teardown.add(() => directory.stop());
 
     await registerGateway(commands, directory.gatewayState(), config);
     await commands.gateway('ReportGatewayOnline', { instanceId });
-    teardown.push(async () => {
+    teardown.add(async () => {
       await commands.gateway('ReportGatewayOffline', { instanceId });
     });
 
@@ -132,7 +123,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     };
     const listener = createDeviceListener({ credentials, handshakeTimeoutMs: config.handshakeTimeoutMs, metrics, logger, onDevice });
     const tlsPort = await listener.listen(config.bind.host, config.bind.port);
-    teardown.push(async () => {
+    teardown.add(async () => {
       const closing = listener.close();
       unwatch();
       registry.stopSweeping();
@@ -145,7 +136,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     const http = createGatewayHttpServer({
       metrics: metrics.registry,
       logger,
-      authenticator: staticTokenAuthenticator(config.adminTokens.map((t) => ({ tokenSha256Hex: t.tokenSha256, subject: t.subject, role: t.role }))),
+      authenticator: apiTokenAuthenticator(config.adminTokens),
       admin: adminRoutes({ gatewayId: config.gatewayId, commands, directory, sessions: () => registry.all(), clock }),
       readiness: () => {
         const checks = { nats: natsUp() ? 'connected' : 'disconnected', listener: listener.listening ? 'listening' : 'closed', fleetLog: directory.live ? 'following' : 'stopped' };
@@ -153,29 +144,16 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       },
     });
     const httpPort = await http.listen(config.http.host, config.http.port);
-    teardown.push(() => http.close());
+    teardown.add(() => http.close());
 
     logger.info('gateway started', { gatewayId: config.gatewayId, instanceId, tlsPort, httpPort, endpoint: config.endpoint });
-    let stopping: Promise<void> | undefined;
-    return { tlsPort, httpPort, gatewayId: config.gatewayId, instanceId, stop: () => (stopping ??= undo()) };
+    return { tlsPort, httpPort, gatewayId: config.gatewayId, instanceId, stop: () => teardown.run() };
   } catch (err) {
-    await undo();
+    await teardown.run();
     throw err;
   }
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** Whether NATS is connected right now, from the connection's status events. */
-function trackNats(nc: NatsConnection): () => boolean {
-  let up = true;
-  void (async () => {
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect') up = false;
-      else if (status.type === 'reconnect') up = true;
-    }
-  })();
-  return () => up && !nc.isClosed();
 }

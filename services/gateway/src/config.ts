@@ -1,20 +1,7 @@
-import { ConfigError } from '@wasmbed/errors';
 import { NAME_PATTERN } from '@wasmbed/domain';
 import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS, PENDING_HOLD_MS } from '@wasmbed/protocol';
+import { apiTokensSchema, hostPortSchema, logLevelSchema, parseEnvConfig, type ApiToken, type HostPort, type LogLevel } from '@wasmbed/service-kit';
 import { z } from 'zod';
-
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-export interface AdminToken {
-  readonly subject: string;
-  readonly role: 'admin' | 'operator' | 'viewer';
-  readonly tokenSha256: string;
-}
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface GatewayConfig {
   readonly gatewayId: string;
@@ -28,7 +15,7 @@ export interface GatewayConfig {
   readonly certificatePath: string;
   /** CA bundle (PEM, or one DER certificate) vouching for device certificates; optional. */
   readonly clientCaPath?: string;
-  readonly adminTokens: readonly AdminToken[];
+  readonly adminTokens: readonly ApiToken[];
   readonly heartbeatIntervalMs: number;
   readonly helloTimeoutMs: number;
   readonly handshakeTimeoutMs: number;
@@ -44,38 +31,13 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
 }
 
-const hostPort = z
-  .string()
-  .regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:4423')
-  .transform((value) => {
-    const idx = value.lastIndexOf(':');
-    return { host: value.slice(0, idx).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(idx + 1)) };
-  })
-  .refine((a) => a.port <= 65535, 'port must be 0-65535');
+const hostPort = hostPortSchema('127.0.0.1:4423');
 
 const millis = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const tokenEntry = z.object({
-  subject: z.string().min(1),
-  role: z.enum(['admin', 'operator', 'viewer']),
-  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the token'),
-});
-
-const tokens = z
-  .string()
-  .transform((raw, ctx) => {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.array(tokenEntry));
 
 const filePath = (what: string) => z.string({ error: `is required: path of the gateway's ${what} (PEM or DER)` }).min(1);
 
@@ -88,7 +50,7 @@ const schema = z.object({
   WASMBED_GATEWAY_CERTIFICATE: filePath('certificate'),
   WASMBED_GATEWAY_CLIENT_CA: z.string().min(1).optional(),
   /** Without tokens the admin endpoints answer 401 to everyone. */
-  WASMBED_GATEWAY_ADMIN_TOKENS: tokens.prefault('[]'),
+  WASMBED_GATEWAY_ADMIN_TOKENS: apiTokensSchema().prefault('[]'),
   WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: millis(MIN_HEARTBEAT_INTERVAL_MS, MAX_HEARTBEAT_INTERVAL_MS).default(30_000),
   WASMBED_GATEWAY_HELLO_TIMEOUT_MS: millis(100, 600_000).default(10_000),
   WASMBED_GATEWAY_HANDSHAKE_TIMEOUT_MS: millis(100, 600_000).default(10_000),
@@ -100,7 +62,7 @@ const schema = z.object({
     .optional(),
   WASMBED_GATEWAY_REGION: z.string().regex(NAME_PATTERN, 'must be a lowercase DNS label').default('default'),
   WASMBED_GATEWAY_AUTO_APPROVE: booleanText.prefault('true'),
-  WASMBED_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  WASMBED_LOG_LEVEL: logLevelSchema,
 });
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
@@ -113,12 +75,7 @@ export function defaultEndpoint(bind: HostPort): string {
 
 /** Reads and validates the gateway's configuration once, at the edge; every problem is listed. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`);
-    throw new ConfigError(`invalid gateway configuration:\n  ${issues.join('\n  ')}`, issues);
-  }
-  const c = parsed.data;
+  const c = parseEnvConfig(schema, env, 'gateway');
   return {
     gatewayId: c.WASMBED_GATEWAY_ID,
     natsUrl: c.WASMBED_NATS_URL,

@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { peerIdentityFromSocket, type PeerIdentity, type TrustBundle } from '@wasmbed/pki';
+import { listenOn } from '@wasmbed/service-kit';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import type { TlsCredentials } from './tls-credentials';
@@ -73,15 +73,11 @@ export function createDeviceListener(options: DeviceListenerOptions): DeviceList
     get listening() {
       return listening;
     },
-    listen: (host, port) =>
-      new Promise<number>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          listening = true;
-          resolve((server.address() as AddressInfo).port);
-        });
-      }),
+    listen: async (host, port) => {
+      const bound = await listenOn(server, host, port);
+      listening = true;
+      return bound;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         listening = false;

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Metadata } from '@grpc/grpc-js';
-import { isWasmbedError, ValidationError, type ErrorCode } from '@wasmbed/errors';
-import {
-  AUTHORIZATION_METADATA_KEY,
-  PermissionDeniedError,
-  roleSatisfies,
-  UnauthenticatedError,
-  type Authenticator,
-  type Principal,
-  type Role,
-} from '@wasmbed/grpc-kit';
+import { isWasmbedError, ValidationError } from '@wasmbed/errors';
+import type { Authenticator, Principal, Role } from '@wasmbed/grpc-kit';
+import { authenticateHttp, HTTP_STATUS_BY_ERROR_CODE, listenOn, sendError, sendJson } from '@wasmbed/service-kit';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 
@@ -43,35 +34,6 @@ export interface GatewayHttpServer {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-function statusOf(code: ErrorCode): number {
-  switch (code) {
-    case 'invalid_argument':
-    case 'failed_precondition':
-      return 400;
-    case 'unauthenticated':
-      return 401;
-    case 'permission_denied':
-      return 403;
-    case 'not_found':
-      return 404;
-    case 'already_exists':
-    case 'conflict':
-      return 409;
-    case 'resource_exhausted':
-      return 429;
-    case 'unavailable':
-      return 503;
-    case 'internal':
-      return 500;
-  }
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
-}
-
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -88,27 +50,16 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Bearer tokens as in the api: the header goes to grpc-kit's authenticator as call metadata. */
-async function authenticate(req: IncomingMessage, authenticator: Authenticator, role: Role, what: string): Promise<Principal> {
-  const header = req.headers.authorization;
-  const metadata = new Metadata();
-  if (header !== undefined) metadata.set(AUTHORIZATION_METADATA_KEY, header);
-  const principal = await authenticator.authenticate(metadata);
-  if (principal === undefined) throw new UnauthenticatedError(header === undefined ? 'missing credentials: send Authorization: Bearer <token>' : 'invalid credentials');
-  if (!roleSatisfies(principal.role, role)) throw new PermissionDeniedError(what, role, principal.role);
-  return principal;
-}
-
 /** Probes and metrics without credentials; /admin/* with a bearer token of the route's role. */
 export function createGatewayHttpServer(options: GatewayHttpOptions): GatewayHttpServer {
   const { logger } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
-    if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') {
       const { ready, checks } = options.readiness();
-      return reply(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
     }
     if (req.method === 'GET' && path === '/metrics') {
       const text = await options.metrics.metrics();
@@ -117,15 +68,15 @@ export function createGatewayHttpServer(options: GatewayHttpOptions): GatewayHtt
       return;
     }
     const routes = options.admin.filter((r) => r.path === path);
-    if (routes.length === 0) return reply(res, 404, { error: { code: 'not_found', message: `no route for ${path}` } });
+    if (routes.length === 0) return sendError(res, 404, 'not_found', `no route for ${path}`);
     const route = routes.find((r) => r.method === req.method);
     if (route === undefined) {
       res.setHeader('allow', routes.map((r) => r.method).join(', '));
-      return reply(res, 405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed on ${path}` } });
+      return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
     }
-    const principal = await authenticate(req, options.authenticator, route.role, `${route.method} ${route.path}`);
+    const principal = await authenticateHttp(req, options.authenticator, route.role, `${route.method} ${route.path}`);
     const body = route.method === 'POST' ? await readJson(req) : undefined;
-    reply(res, 200, await route.handle(principal, body));
+    sendJson(res, 200, await route.handle(principal, body));
   }
 
   const server: Server = createServer((req, res) => {
@@ -133,23 +84,16 @@ export function createGatewayHttpServer(options: GatewayHttpOptions): GatewayHtt
       if (res.headersSent) return void res.destroy();
       if (isWasmbedError(err)) {
         if (err.code === 'unauthenticated') res.setHeader('www-authenticate', 'Bearer');
-        return reply(res, statusOf(err.code), { error: { code: err.code, message: err.message } });
+        return sendError(res, HTTP_STATUS_BY_ERROR_CODE[err.code], err.code, err.message);
       }
       const ref = randomUUID();
       logger.error('HTTP request failed', { path: req.url, ref, error: err });
-      reply(res, 500, { error: { code: 'internal', message: `internal error (ref ${ref})` } });
+      sendError(res, 500, 'internal', `internal error (ref ${ref})`);
     });
   });
 
   return {
-    listen: (host, port) =>
-      new Promise<number>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve((server.address() as AddressInfo).port);
-        });
-      }),
+    listen: (host, port) => listenOn(server, host, port),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

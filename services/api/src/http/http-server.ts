@@ -1,14 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '@wasmbed/grpc-kit';
+import { authenticateHttp, listenOn, sendError, sendJson } from '@wasmbed/service-kit';
 import type { Registry } from 'prom-client';
 import { InvalidQuery } from '../errors';
 import type { Logger } from '../logger';
 import type { ReadModels } from '../queries/read-models';
 import { apiRoutes } from './api-routes';
 import { streamChanges } from './event-stream';
-import { authenticateHttp } from './http-auth';
-import { sendError, sendFailure, sendJson } from './http-errors';
+import { sendFailure } from './http-errors';
 
 function decodeName(raw: string): string {
   try {
@@ -104,14 +103,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   return {
-    listen: (host, port) =>
-      new Promise<number>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve((server.address() as AddressInfo).port);
-        });
-      }),
+    listen: (host, port) => listenOn(server, host, port),
     close(graceMs = 5_000) {
       return new Promise<void>((resolve) => {
         for (const stream of streams) stream.abort();

@@ -7,9 +7,9 @@ import { withNats, type NatsTestServer } from '@wasmbed/testing';
 import type { JetStreamEventStore } from '@wasmbed/event-log';
 import { hashToken } from '@wasmbed/grpc-kit';
 import { createCertificateAuthority, issueServerCertificate, type CertificateAuthority } from '@wasmbed/pki';
+import { openDomainEventStore } from '@wasmbed/service-kit';
 import { startGateway, type RunningGateway, type StartGatewayOptions } from '../app';
 import type { GatewayConfig } from '../config';
-import { connectEventStore } from '../event-store';
 import { silentLogger } from '../logger';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -59,7 +59,7 @@ export async function startTestGateway(natsUrl: string, overrides: Partial<Gatew
   };
   const gateway = await startGateway(config, { logger: silentLogger, processMetrics: false, ...options });
   const nc = await connect({ servers: natsUrl, noAsyncTraces: true });
-  const store = await connectEventStore(nc);
+  const store = await openDomainEventStore(nc);
   return {
     gateway,
     config,

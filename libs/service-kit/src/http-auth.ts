@@ -10,8 +10,16 @@ import {
   type Role,
 } from '@wasmbed/grpc-kit';
 
-/** The same bearer tokens as gRPC: the header is handed to the gRPC authenticator as call metadata. */
-export async function authenticateHttp(req: IncomingMessage, authenticator: Authenticator, required: Role, what: string): Promise<Principal> {
+/**
+ * The same bearer tokens as gRPC: the HTTP Authorization header is handed to the gRPC
+ * authenticator as call metadata. `what` names the operation in a permission error.
+ */
+export async function authenticateHttp(
+  req: Pick<IncomingMessage, 'headers'>,
+  authenticator: Authenticator,
+  required: Role,
+  what: string,
+): Promise<Principal> {
   const header = req.headers.authorization;
   const metadata = new Metadata();
   if (header !== undefined) metadata.set(AUTHORIZATION_METADATA_KEY, header);

@@ -3,7 +3,7 @@ import { BOUNDED_CONTEXTS, eventTypesOf } from '@wasmbed/domain';
 import { createEventTypeRegistry, JetStreamEventStore, type EventTypeRegistry } from '@wasmbed/event-log';
 
 /** One registry per bounded context, from the domain's event type list (no upcasters yet: every type is at version 1 or has none to apply). */
-export function eventTypeRegistries(): Record<string, EventTypeRegistry> {
+function domainEventTypeRegistries(): Record<string, EventTypeRegistry> {
   return Object.fromEntries(
     BOUNDED_CONTEXTS.map((context) => {
       const versions = eventTypesOf(context.aggregateTypes);
@@ -12,9 +12,13 @@ export function eventTypeRegistries(): Record<string, EventTypeRegistry> {
   );
 }
 
-/** The JetStream event store of every bounded context, with its streams created or updated. */
-export async function openEventStore(connection: NatsConnection): Promise<JetStreamEventStore> {
-  const store = await JetStreamEventStore.create({ connection, contexts: BOUNDED_CONTEXTS, registry: eventTypeRegistries() });
+/**
+ * The JetStream event store of every bounded context of the domain. Its streams are
+ * created or updated first: any service may be the first process up, and the logs
+ * must exist before it reads or writes.
+ */
+export async function openDomainEventStore(connection: NatsConnection): Promise<JetStreamEventStore> {
+  const store = await JetStreamEventStore.create({ connection, contexts: BOUNDED_CONTEXTS, registry: domainEventTypeRegistries() });
   await store.ensureStreams();
   return store;
 }

@@ -1,0 +1,14 @@
+export { runService } from './run-service';
+export type { RunningService, ServiceLogger, ServiceProcess, ServiceSpec } from './run-service';
+export { hostPortSchema, logLevelSchema, parseEnvConfig } from './env-config';
+export type { HostPort, LogLevel } from './env-config';
+export { apiTokenAuthenticator, apiTokensSchema } from './api-tokens';
+export type { ApiToken } from './api-tokens';
+export { createJsonLogger } from './json-logger';
+export type { Logger } from './json-logger';
+export { Teardown } from './teardown';
+export { openDomainEventStore } from './domain-event-store';
+export { trackNatsConnection } from './nats-status';
+export { authenticateHttp } from './http-auth';
+export { HTTP_STATUS_BY_ERROR_CODE, sendError, sendJson } from './http-json';
+export { listenOn } from './listen';
