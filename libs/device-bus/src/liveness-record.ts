@@ -17,8 +17,8 @@ export const livenessAppSchema = z
 export type LivenessApp = z.infer<typeof livenessAppSchema>;
 
 /**
- * The live view of one connected device, rewritten on every heartbeat by the
- * gateway holding its session. Cheap and overwritten in place: history lives in
+ * The live view of one connected device, kept fresh by the gateway holding its
+ * session (at once on app changes, else once per flush period). Cheap and overwritten in place: history lives in
  * the event log (connects, disconnects) and on the status subject (app changes).
  */
 export const livenessRecordSchema = z

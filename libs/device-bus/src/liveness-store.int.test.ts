@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { withNats } from '@wasmbed/testing';
-import { LivenessStore, type LivenessChange, type LivenessRecord } from './index';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { LIVENESS_BUCKET, LivenessStore, LivenessStoreUnavailable, type LivenessChange, type LivenessRecord } from './index';
 
 const nats = withNats();
 let nc: NatsConnection;
@@ -61,6 +62,24 @@ describe('liveness store', () => {
     await watch.stop();
     const ofW = seen.filter((c) => c.deviceId === 'dev-w');
     expect(ofW.map((c) => c.record?.heartbeatSeq)).toEqual([1, 2, undefined]);
+  });
+
+  it('puts concurrently on the shared ack inbox, each resolving with its own revision', async () => {
+    const revisions = await Promise.all([1, 2, 3, 4].map((seq) => store.put(record(`dev-p${seq}`, 's1', seq))));
+    expect(new Set(revisions).size).toBe(4);
+    for (const seq of [1, 2, 3, 4]) expect((await store.get(`dev-p${seq}`))?.heartbeatSeq).toBe(seq);
+  });
+
+  it('reports a put the server does not store as unavailable', async () => {
+    const other = await connect({ servers: nats().url, noAsyncTraces: true });
+    try {
+      const orphan = await LivenessStore.open(other);
+      await (await jetstreamManager(other)).streams.delete(`KV_${LIVENESS_BUCKET}`);
+      await expect(orphan.put(record('dev-gone', 's1', 1))).rejects.toBeInstanceOf(LivenessStoreUnavailable);
+    } finally {
+      store = await LivenessStore.open(nc);
+      await other.close();
+    }
   });
 
   it('refuses invalid records before writing', async () => {

@@ -2,6 +2,7 @@ import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import { LivenessStoreUnavailable } from './errors';
+import { KvPutAcks } from './kv-put-acks';
 import { decodeLivenessRecord, encodeLivenessRecord, type LivenessRecord } from './liveness-record';
 import { assertDeviceId } from './subjects';
 
@@ -12,6 +13,8 @@ export interface LivenessStoreOptions {
   /** Records not rewritten for this long are dropped by the server (a crashed gateway's leftovers). Default: kept. */
   readonly maxAgeMs?: number;
   readonly replicas?: number;
+  /** How long a put waits for the server's ack (default 5 s; a lost ack is reported within two of these). */
+  readonly putTimeoutMs?: number;
 }
 
 /** A record was written (`record`) or removed (`record` undefined). */
@@ -32,11 +35,15 @@ function isLive(entry: KvEntry | null): entry is KvEntry {
 }
 
 /**
- * Read/write access to the liveness bucket. Gateways write a device's record on
- * every heartbeat; readers get or watch it. Only the latest value is kept.
+ * Read/write access to the liveness bucket. Gateways keep a device's record
+ * fresh while its session lasts; readers get or watch it. Only the latest value
+ * is kept. Puts share one ack inbox (no request object per put).
  */
 export class LivenessStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly acks: KvPutAcks,
+  ) {}
 
   /** Creates the bucket if needed (idempotent) and binds to it. */
   static async open(nc: NatsConnection, options: LivenessStoreOptions = {}): Promise<LivenessStore> {
@@ -46,7 +53,7 @@ export class LivenessStore {
         ...(options.maxAgeMs === undefined ? {} : { ttl: options.maxAgeMs }),
         ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
       });
-      return new LivenessStore(kv);
+      return new LivenessStore(kv, new KvPutAcks(nc, options.putTimeoutMs ?? 5_000));
     } catch (err) {
       throw new LivenessStoreUnavailable('open', { cause: err });
     }
@@ -56,7 +63,8 @@ export class LivenessStore {
   async put(record: LivenessRecord): Promise<number> {
     const value = encodeLivenessRecord(record);
     try {
-      return await this.kv.put(record.deviceId, value);
+      // The bucket's subject for the key (deviceId, validated above, is one subject token), as kv.put would publish.
+      return await this.acks.put(`$KV.${LIVENESS_BUCKET}.${record.deviceId}`, value);
     } catch (err) {
       throw new LivenessStoreUnavailable('put', { cause: err });
     }

@@ -36,4 +36,18 @@ describe('app tracker', () => {
     tracker.stopped('n');
     expect(tracker.list()).toEqual([{ appId: 'n', revision: 2, sha256: 'ee'.repeat(32), state: 'stopped', restarts: 0 }]);
   });
+
+  it('moves its version on every change of the list, removals included, and not on repeats', () => {
+    const tracker = new AppTracker();
+    const v0 = tracker.version;
+    tracker.replaceAll([]);
+    expect(tracker.version).toBe(v0);
+    tracker.replaceAll([summary('a', 'running'), summary('b', 'running')]);
+    const v1 = tracker.version;
+    expect(v1).toBeGreaterThan(v0);
+    tracker.replaceAll([summary('b', 'running'), summary('a', 'running')]);
+    expect(tracker.version).toBe(v1);
+    tracker.replaceAll([summary('a', 'running')]);
+    expect(tracker.version).toBeGreaterThan(v1);
+  });
 });

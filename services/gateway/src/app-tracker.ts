@@ -17,10 +17,16 @@ function sameApp(a: LivenessApp, b: LivenessApp): boolean {
 /**
  * What one session's device last said about its apps. Heartbeats repeat the
  * whole list; only differences are news (published as status), so a steady
- * device costs a liveness write per heartbeat and nothing else.
+ * device costs a periodic liveness write and nothing else.
  */
 export class AppTracker {
   private readonly apps = new Map<string, LivenessApp>();
+  private changes = 0;
+
+  /** Grows with every change of the list: a liveness record written at another version is out of date. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Sorted by appId, as the liveness record holds them. */
   list(): LivenessApp[] {
@@ -38,7 +44,9 @@ export class AppTracker {
       if (before === undefined || !sameApp(before, app)) changed.push(app);
       this.apps.set(app.appId, app);
     }
-    for (const appId of [...this.apps.keys()]) if (!seen.has(appId)) this.apps.delete(appId);
+    let removed = 0;
+    for (const appId of [...this.apps.keys()]) if (!seen.has(appId) && this.apps.delete(appId)) removed++;
+    if (changed.length + removed > 0) this.changes++;
     return changed;
   }
 
@@ -50,6 +58,7 @@ export class AppTracker {
     const app: LivenessApp = { appId: status.appId, revision: status.revision, sha256, state: status.state, restarts: status.restarts, ...(status.error ? { error: status.error } : {}) };
     if (before !== undefined && sameApp(before, app)) return false;
     this.apps.set(app.appId, app);
+    this.changes++;
     return true;
   }
 
@@ -57,11 +66,14 @@ export class AppTracker {
   deployed(appId: string, revision: number, sha256: Uint8Array): void {
     const before = this.apps.get(appId);
     this.apps.set(appId, { appId, revision, sha256: hex(sha256), state: before?.state ?? 'starting', restarts: 0 });
+    this.changes++;
   }
 
   stopped(appId: string): void {
     const before = this.apps.get(appId);
-    if (before !== undefined) this.apps.set(appId, { ...before, state: 'stopped' });
+    if (before === undefined) return;
+    this.apps.set(appId, { ...before, state: 'stopped' });
+    this.changes++;
   }
 
   private readonly modules = new Map<string, string>();

@@ -47,6 +47,11 @@ import type { SessionRegistry } from './session-registry';
 export interface SessionServices {
   readonly gatewayId: string;
   readonly heartbeatIntervalMs: number;
+  /**
+   * An unchanged liveness record is rewritten at most this often (default: the
+   * heartbeat interval); a change of the apps is written at once.
+   */
+  readonly livenessFlushMs?: number;
   readonly autoApprove: boolean;
   /** How long a Deploy/Stop command waits for the device's first answer. */
   readonly commandReplyTimeoutMs: number;
@@ -106,6 +111,12 @@ export class DeviceSession {
   private deviceId?: string;
   private established = false;
   private lastHeartbeat = { at: 0, seq: 0, uptimeMs: 0, freeMemoryBytes: 0 };
+  /** When the liveness record was last written, and at which version of the apps. */
+  private livenessWrittenAt = 0;
+  private livenessAppsVersion = -1;
+  /** When a deferred liveness write is due (null: none pending). */
+  private livenessDue: number | null = null;
+  private protocolDeadline: number | null = null;
   private transfer?: Transfer;
   private commandSub?: Subscription;
   private lastWrite: Promise<void> = Promise.resolve();
@@ -128,7 +139,10 @@ export class DeviceSession {
     this.liveness = new LivenessWriter(services.liveness);
     this.connection = new ProtocolConnection(socket, services.machine, services.clock, services.metrics, {
       onDeliver: (message) => this.deliver(message),
-      onDeadline: (deadline) => services.registry.schedule(this, deadline),
+      onDeadline: (deadline) => {
+        this.protocolDeadline = deadline;
+        this.reschedule();
+      },
       onClosed: (info) => void this.ended(info),
     });
   }
@@ -159,7 +173,15 @@ export class DeviceSession {
   }
 
   tick(): void {
+    if (this.livenessDue !== null && this.services.clock() >= this.livenessDue) void this.writeLiveness();
     this.connection.tick();
+  }
+
+  /** One wheel entry per session: the protocol's deadline or a deferred liveness write, whichever comes first. */
+  private reschedule(): void {
+    const protocol = this.protocolDeadline;
+    const liveness = this.connection.phase === 'Closed' ? null : this.livenessDue;
+    this.services.registry.schedule(this, liveness === null ? protocol : protocol === null ? liveness : Math.min(protocol, liveness));
   }
 
   /** Closes before the protocol starts, without a message. */
@@ -331,7 +353,10 @@ export class DeviceSession {
     for (const app of this.apps.replaceAll(apps)) {
       this.publishStatus({ type: 'AppStatus', ...this.origin(), appId: app.appId, revision: app.revision, state: app.state, restarts: app.restarts, ...(app.error ? { error: app.error } : {}) });
     }
-    void this.writeLiveness()?.then(() => this.services.metrics.heartbeatSeconds.observe((performance.now() - started) / 1000));
+    const observe = () => this.services.metrics.heartbeatSeconds.observe((performance.now() - started) / 1000);
+    const written = this.writeLiveness(false);
+    if (written === undefined) observe();
+    else void written.then(observe);
   }
 
   private appStatus(message: MessageOf<'AppStatus'>): void {
@@ -371,9 +396,29 @@ export class DeviceSession {
     }
   }
 
-  /** Writes the liveness record (coalesced); failures are logged, never fatal to the session. */
-  private writeLiveness(): Promise<void> | undefined {
+  /**
+   * Writes the liveness record (coalesced); failures are logged, never fatal to
+   * the session. Unless `now`, an unchanged record written less than the flush
+   * period ago is deferred to the wheel: a steady device costs one KV put per
+   * period, not one per heartbeat. Returns undefined when nothing was written.
+   */
+  private writeLiveness(now = true): Promise<void> | undefined {
     if (!this.established || this.deviceId === undefined) return undefined;
+    const at = this.services.clock();
+    const flushMs = this.services.livenessFlushMs ?? this.services.heartbeatIntervalMs;
+    if (!now && this.apps.version === this.livenessAppsVersion && at - this.livenessWrittenAt < flushMs) {
+      if (this.livenessDue === null) {
+        this.livenessDue = this.livenessWrittenAt + flushMs;
+        this.reschedule();
+      }
+      return undefined;
+    }
+    this.livenessWrittenAt = at;
+    this.livenessAppsVersion = this.apps.version;
+    if (this.livenessDue !== null) {
+      this.livenessDue = null;
+      this.reschedule();
+    }
     const hb = this.lastHeartbeat;
     return this.liveness
       .write({
@@ -512,6 +557,7 @@ export class DeviceSession {
   private async ended(info: ClosedInfo): Promise<void> {
     const { registry, commands, logger, metrics } = this.services;
     registry.remove(this, this.deviceId);
+    this.livenessDue = null;
     this.commandSub?.unsubscribe();
     this.replies.settleAll(failed('unavailable', `the session of device '${this.deviceId}' closed (${info.reason})`));
     this.transfer = undefined;

@@ -96,13 +96,19 @@ export class ProtocolConnection {
 
   private received(chunk: Buffer): void {
     if (this.state.phase === 'Closed') return;
+    // The answers to every frame of this chunk leave as one TLS write, not one each.
+    this.socket.cork();
     try {
-      this.decoder.push(chunk, (payload) => this.frame(payload));
+      this.decoder.push(chunk, this.onFrame);
     } catch (err) {
       // The decoder failed (frame too large, zero length): its position is lost for good.
       this.apply({ kind: 'undecodable', error: asProtocolError(err) });
+    } finally {
+      this.socket.uncork();
     }
   }
+
+  private readonly onFrame = (payload: Uint8Array) => this.frame(payload);
 
   private frame(payload: Uint8Array): void {
     if (this.state.phase === 'Closed') return;
