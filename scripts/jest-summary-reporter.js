@@ -3,13 +3,12 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    const failedSuites = results.numFailedTestSuites - (results.numFailedTests > 0 ? 0 : 0);
     const failed = results.numFailedTests + (results.numRuntimeErrorTestSuites || 0);
     process.stdout.write(
       `\njest: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`,
     );
-    if (failedSuites > 0 && results.numFailedTests === 0) {
-      process.stdout.write(`(${failedSuites} test suite(s) failed to run)\n`);
+    if (results.numFailedTestSuites > 0 && results.numFailedTests === 0) {
+      process.stdout.write(`(${results.numFailedTestSuites} test suite(s) failed to run)\n`);
     }
   }
 }

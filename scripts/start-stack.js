@@ -55,7 +55,7 @@ function ensureAdminToken() {
     fs.writeFileSync(file, crypto.randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
   }
   const token = fs.readFileSync(file, 'utf8').trim();
-  return { file, sha256: crypto.createHash('sha256').update(token).digest('hex') };
+  return { file, token, sha256: crypto.createHash('sha256').update(token).digest('hex') };
 }
 
 const children = [];
@@ -158,7 +158,7 @@ async function main() {
     // window (auto-approve) for them to enroll; operators close it with the admin API.
     const res = await fetch(`http://127.0.0.1:${gatewayHttpPort}/admin/pairing`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${fs.readFileSync(admin.file, 'utf8').trim()}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
       body: JSON.stringify({ enabled: true, durationSeconds: 600 }),
     });
     if (!res.ok) fail(`could not open the pairing window: HTTP ${res.status} ${await res.text()}`);

@@ -35,6 +35,7 @@ export { renewalDueAt, CLOCK_SKEW_ALLOWANCE_MS } from './validity';
 export { peerIdentityFromCertificate, peerIdentityFromSocket } from './peer-identity';
 export type { PeerIdentity } from './peer-identity';
 export { PKI_FILES, writePkiMaterial, loadPkiMaterial, serverCredentials } from './pki-files';
+export { readOptional, writeAtomically } from './secret-files';
 export type { PkiMaterial, PkiPart, ServerCredentials } from './pki-files';
 export { ensureDevPki } from './dev-pki';
 export type { DevPki, DevPkiOptions } from './dev-pki';

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertificateAuthority, loadCertificateAuthority } from './certificate-authority';
 import { privateKeyFromPem } from './ed25519-keys';
 import { KeyMismatchError, PkiMaterialIncompleteError, PkiMaterialNotFoundError } from './errors';
 import { parseCertificate } from './parse-certificate';
 import { redactSecretsInLogs } from './redact';
+import { readOptional, writeAtomically } from './secret-files';
 import { TrustBundle } from './trust-bundle';
 
 /** File names inside a PKI directory. Private keys are written with mode 0600. */
@@ -90,28 +90,3 @@ async function readPair(dir: string, certFile: string, keyFile: string): Promise
   return { certPem, keyPem };
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-// A crash mid-write must not leave a truncated key or certificate behind, so each
-// file is written under a temporary name (created with its final mode) and renamed.
-async function writeAtomically(path: string, contents: string, mode: number): Promise<void> {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'wx', mode);
-  try {
-    await handle.writeFile(contents, 'utf8');
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw err;
-  }
-  await handle.close();
-  await rename(temporary, path);
-}

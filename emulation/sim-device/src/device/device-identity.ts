@@ -1,11 +1,13 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createSelfSignedDeviceCertificate,
   ed25519KeyPairFromPrivateKeyPem,
   ed25519KeyPairFromSeed,
   generateEd25519KeyPair,
+  readOptional,
+  writeAtomically,
   type Ed25519KeyPair,
 } from '@wasmbed/pki';
 import { DeviceIdentityError } from '../errors';
@@ -123,20 +125,4 @@ function usable(certPem: string, keyPair: Ed25519KeyPair, now: Date): boolean {
 function isSelfSigned(certPem: string): boolean {
   const cert = new X509Certificate(certPem);
   return cert.checkIssued(cert) && cert.verify(cert.publicKey);
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** Write-then-rename, so a crash never leaves half a key; the temporary file is created with the final mode. */
-async function writeAtomically(path: string, contents: string, mode: number): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, contents, { mode, flag: 'wx' });
-  await rename(temporary, path);
 }

@@ -1,33 +1,35 @@
 // Test-only: the event log as the control plane sees it. Excluded from the build.
 import { randomUUID } from 'node:crypto';
 import { deviceDecider, gatewayDecider, type DeviceCommand, type GatewayCommand } from '@wasmbed/domain';
-import { handleCommand, type EventStore } from '@wasmbed/event-log';
+import { handleCommand, type Decider, type EventStore, type StreamRef } from '@wasmbed/event-log';
 
 type DataOf<C extends { type: string; data: unknown }, T extends C['type']> = Extract<C, { type: T }>['data'];
 
-/** Runs a device command as an operator would through the api. */
-export async function deviceCommand<T extends DeviceCommand['type']>(store: EventStore, type: T, data: DataOf<DeviceCommand, T> & { deviceId: string }) {
+/** Runs one command on one stream as an operator would through the api. */
+function operatorCommand<C extends { type: string; data: unknown }, E extends { type: string; data: unknown }, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  stream: StreamRef,
+  type: C['type'],
+  data: unknown,
+) {
   const now = new Date().toISOString();
   const commandId = randomUUID();
   return handleCommand({
     store,
-    decider: deviceDecider,
-    stream: { aggregateType: 'device', aggregateId: data.deviceId },
-    command: { type, data, metadata: { now, actor: 'operator' } } as DeviceCommand,
+    decider,
+    stream,
+    command: { type, data, metadata: { now, actor: 'operator' } } as unknown as C,
     metadata: { commandId, correlationId: commandId, actor: 'operator', now },
   });
 }
 
-export async function gatewayCommand<T extends GatewayCommand['type']>(store: EventStore, type: T, data: DataOf<GatewayCommand, T>) {
-  const now = new Date().toISOString();
-  const commandId = randomUUID();
-  return handleCommand({
-    store,
-    decider: gatewayDecider,
-    stream: { aggregateType: 'gateway', aggregateId: data.gatewayId },
-    command: { type, data, metadata: { now, actor: 'operator' } } as GatewayCommand,
-    metadata: { commandId, correlationId: commandId, actor: 'operator', now },
-  });
+export function deviceCommand<T extends DeviceCommand['type']>(store: EventStore, type: T, data: DataOf<DeviceCommand, T> & { deviceId: string }) {
+  return operatorCommand(store, deviceDecider, { aggregateType: 'device', aggregateId: data.deviceId }, type, data);
+}
+
+export function gatewayCommand<T extends GatewayCommand['type']>(store: EventStore, type: T, data: DataOf<GatewayCommand, T>) {
+  return operatorCommand(store, gatewayDecider, { aggregateType: 'gateway', aggregateId: data.gatewayId }, type, data);
 }
 
 export function registerDevice(store: EventStore, deviceId: string, publicKey: string) {
