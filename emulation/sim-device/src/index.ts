@@ -25,7 +25,7 @@ export type { AppStatusChange, AppSupervisorListener, StartResult } from './runt
 export { AppHost } from './runtime/app-host';
 export type { AppHostOptions, AppHostListener, InstalledApp } from './runtime/app-host';
 export type { RunOutcome, RunFailureReason } from './runtime/app-worker-protocol';
-export { DEFAULT_RESTART_POLICY, RESTART_POLICY_KEYS, restartPolicyFromEnv } from './runtime/restart-policy';
+export { DEFAULT_RESTART_POLICY, restartPolicyOf } from './runtime/restart-policy';
 export type { RestartPolicy } from './runtime/restart-policy';
 export { DEFAULT_WORKER_RESOURCE_LIMITS } from './runtime/app-worker-launch';
 export { ControlBlock } from './runtime/control-block';

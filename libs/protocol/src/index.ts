@@ -53,7 +53,8 @@ export type * from './messages/types';
 export { encodeMessage, encodeMessageFrame, decodeMessage, decodeDeviceMessage, decodeGatewayMessage } from './messages/codec';
 
 export { encodeManifest, decodeManifest, ENTRY_POINT_PATTERN, ENV_NAME_PATTERN } from './manifest/manifest';
-export type { Manifest, ManifestConfig } from './manifest/manifest';
+export type { Manifest, ManifestConfig, RestartPolicy } from './manifest/manifest';
+export { manifestFromSource, type ManifestSource } from './manifest/from-spec';
 export { signManifest, verifyManifest, moduleSha256 } from './manifest/signing';
 export { checkManifestAgainst } from './manifest/admission';
 export type { ManifestProblem, RuntimeCapabilities } from './manifest/admission';

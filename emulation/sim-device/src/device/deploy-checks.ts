@@ -16,7 +16,6 @@ import {
   type ProtocolErrorCode,
   type RuntimeCapabilities,
 } from '@wasmbed/protocol';
-import { restartPolicyFromEnv } from '../runtime/restart-policy';
 import { clipUtf8 } from '../support/clip-utf8';
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
@@ -56,8 +55,6 @@ export function checkDeploy(body: DeployBody, policy: DeployPolicy): Checked<Man
   if (manifest.revision !== body.revision) {
     return failure('invalid_manifest', `manifest revision ${manifest.revision} differs from Deploy revision ${body.revision}`);
   }
-  const restart = restartPolicyFromEnv(manifest.config.env);
-  if ('problem' in restart) return failure('invalid_manifest', restart.problem);
   const [problem] = checkManifestAgainst(manifest, null, policy.runtime);
   if (problem) return failure(problem.code, problem.message);
   if (manifest.memoryLimitBytes > policy.ramBytes) {

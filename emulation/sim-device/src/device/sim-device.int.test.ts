@@ -211,7 +211,7 @@ describe('SimDevice against the scripted gateway test peer', () => {
   it('reports a trap as failed and applies the restart policy', async () => {
     const peer = await startPeer();
     const { conn } = await connected(peer);
-    const trap = publishExampleApp('trap', { env: { autoRestart: 'true', maxRestarts: '1' } });
+    const trap = publishExampleApp('trap', { restart: { autoRestart: true, maxRestarts: 1 } });
     conn.deploy(trap.deploy, trap.module);
 
     await conn.waitFor('AppStatus', (m) => m.body.state === 'failed' && m.body.restarts === 1);
@@ -229,7 +229,7 @@ describe('SimDevice against the scripted gateway test peer', () => {
   it('restarts an app that returns when autoRestart asks for it, a fresh run each time', async () => {
     const peer = await startPeer();
     const { conn } = await connected(peer);
-    const counter = publishExampleApp('counter', { env: { autoRestart: 'true', maxRestarts: '1' } });
+    const counter = publishExampleApp('counter', { restart: { autoRestart: true, maxRestarts: 1 } });
     conn.deploy(counter.deploy, counter.module);
 
     await conn.waitFor('AppStatus', (m) => m.body.state === 'stopped' && m.body.restarts === 1);
@@ -243,7 +243,7 @@ describe('SimDevice against the scripted gateway test peer', () => {
   it('fails memory-hog at the memory limit and busy-loop at the CPU-time limit', async () => {
     const peer = await startPeer();
     const { conn } = await connected(peer);
-    const hog = publishExampleApp('memory-hog', { memoryLimitBytes: 3 * 65_536, env: { autoRestart: 'false' } });
+    const hog = publishExampleApp('memory-hog', { memoryLimitBytes: 3 * 65_536 });
     const busy = publishExampleApp('busy-loop', { cpuTimeLimitMs: 300, env: { autoRestart: 'false' } });
     conn.deploy(hog.deploy, hog.module);
     await conn.waitFor('DeployResult', (m) => m.body.appId === 'memory-hog');

@@ -3,7 +3,7 @@ import type { LogRecord, PreparedModule } from '@wasmbed/example-apps';
 import { MAX_APPS, moduleSha256, type AppSummary, type ErrorInfo, type Manifest } from '@wasmbed/protocol';
 import { LogRateLimiter } from '../support/token-bucket';
 import { AppSupervisor, type AppStatusChange, type StartResult } from './app-supervisor';
-import { DEFAULT_RESTART_POLICY, restartPolicyFromEnv, type RestartPolicy } from './restart-policy';
+import { DEFAULT_RESTART_POLICY, restartPolicyOf, type RestartPolicy } from './restart-policy';
 
 export interface AppHostListener {
   status(app: InstalledApp, change: AppStatusChange): void;
@@ -79,8 +79,7 @@ export class AppHost {
 
   /** Replaces any app of the same id, then starts this one; resolves once it runs or failed to start. */
   async install(manifest: Manifest, appId: string, moduleBytes: Uint8Array, prepared: PreparedModule): Promise<StartResult> {
-    const parsed = restartPolicyFromEnv(manifest.config.env, this.options.restartDefaults ?? DEFAULT_RESTART_POLICY);
-    if ('problem' in parsed) return { ok: false, error: { code: 'invalid_manifest', message: parsed.problem } };
+    const policy = restartPolicyOf(manifest, this.options.restartDefaults ?? DEFAULT_RESTART_POLICY);
     await this.stop(appId);
     const refused = this.admit(appId, manifest);
     if (refused) return { ok: false, error: refused };
@@ -101,7 +100,7 @@ export class AppHost {
           randomSeed: seed,
           resourceLimits: this.options.workerResourceLimits,
         },
-        parsed.policy,
+        policy,
         {
           status: (change) => {
             // A run that ended will not log again: report its dropped lines now.

@@ -1,21 +1,18 @@
-import { DEFAULT_RESTART_POLICY, restartPolicyFromEnv } from './restart-policy';
+import { DEFAULT_RESTART_POLICY, restartPolicyOf } from './restart-policy';
 
-describe('restartPolicyFromEnv', () => {
-  it('defaults when the manifest says nothing', () => {
-    expect(restartPolicyFromEnv({ greeting: 'hi' })).toEqual({ policy: DEFAULT_RESTART_POLICY });
+describe('restartPolicyOf', () => {
+  it('never restarts a manifest without a restart policy', () => {
+    expect(restartPolicyOf({})).toEqual({ ...DEFAULT_RESTART_POLICY, autoRestart: false });
+    expect(restartPolicyOf({}, { ...DEFAULT_RESTART_POLICY, autoRestart: true })).toEqual({ ...DEFAULT_RESTART_POLICY, autoRestart: false });
   });
 
-  it('reads autoRestart and maxRestarts', () => {
-    expect(restartPolicyFromEnv({ autoRestart: 'true' })).toEqual({ policy: { ...DEFAULT_RESTART_POLICY, autoRestart: true } });
-    expect(restartPolicyFromEnv({ maxRestarts: '0', autoRestart: 'false' })).toEqual({ policy: { ...DEFAULT_RESTART_POLICY, maxRestarts: 0 } });
-    const custom = { ...DEFAULT_RESTART_POLICY, autoRestart: true, maxRestarts: 9 };
-    expect(restartPolicyFromEnv({ maxRestarts: '2' }, custom)).toEqual({ policy: { ...custom, maxRestarts: 2 } });
-  });
-
-  it('refuses malformed values instead of guessing', () => {
-    const malformed: Record<string, string>[] = [{ autoRestart: 'yes' }, { autoRestart: '' }, { maxRestarts: '-1' }, { maxRestarts: '1.5' }, { maxRestarts: '99999999' }];
-    for (const env of malformed) {
-      expect(restartPolicyFromEnv(env)).toEqual({ problem: expect.any(String) });
-    }
+  it('takes autoRestart and maxRestarts from the manifest, the backoff from the device', () => {
+    const backoff = { initialMs: 5, maxMs: 10, multiplier: 2, resetAfterMs: 100 };
+    expect(restartPolicyOf({ restart: { autoRestart: true, maxRestarts: 9 } }, { ...DEFAULT_RESTART_POLICY, backoff })).toEqual({
+      autoRestart: true,
+      maxRestarts: 9,
+      backoff,
+    });
+    expect(restartPolicyOf({ restart: { autoRestart: false, maxRestarts: 0 } })).toEqual({ ...DEFAULT_RESTART_POLICY, maxRestarts: 0 });
   });
 });

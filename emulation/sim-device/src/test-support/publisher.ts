@@ -2,7 +2,7 @@
 // example app, sign its deterministic encoding, and form the Deploy body.
 import { generateEd25519KeyPair, type Ed25519KeyPair } from '@wasmbed/pki';
 import { exampleApp, loadExampleApp, type ExampleAppName } from '@wasmbed/example-apps';
-import { encodeManifest, moduleSha256, signManifest, type DeployBody, type Manifest } from '@wasmbed/protocol';
+import { encodeManifest, moduleSha256, signManifest, type DeployBody, type Manifest, type RestartPolicy } from '@wasmbed/protocol';
 
 export interface Publication {
   readonly manifest: Manifest;
@@ -16,6 +16,7 @@ export interface PublishOptions {
   readonly memoryLimitBytes?: number;
   readonly cpuTimeLimitMs?: number;
   readonly env?: Record<string, string>;
+  readonly restart?: RestartPolicy;
   readonly publisher?: Ed25519KeyPair;
   /** Module bytes to describe instead of the example app's (the manifest then matches them). */
   readonly module?: Uint8Array;
@@ -37,6 +38,7 @@ export function publishExampleApp(name: ExampleAppName, options: PublishOptions 
     memoryLimitBytes: options.memoryLimitBytes ?? 4 * 65_536,
     cpuTimeLimitMs: options.cpuTimeLimitMs ?? 2_000,
     config: { env: options.env ?? {}, args: [] },
+    ...(options.restart ? { restart: options.restart } : {}),
   };
   const publisher = options.publisher ?? TEST_PUBLISHER;
   const manifestBytes = encodeManifest(manifest);

@@ -4,7 +4,7 @@ import type { CborValue } from '../cbor/values';
 import { ProtocolError } from '../errors';
 import { hostFunctionSet, id, revision, sha256, u32 } from '../fields';
 import { MAX_CONFIG_ENTRIES, MAX_CONFIG_VALUE_BYTES, MAX_MANIFEST_BYTES, MAX_U32 } from '../limits';
-import { arrayOf, record, text, textMap, uint, type Schema } from '../schema';
+import { arrayOf, bool, optional, record, text, textMap, uint, type Schema } from '../schema';
 
 /**
  * What an application publisher signs. Deploy carries its deterministic encoding,
@@ -24,6 +24,14 @@ export interface Manifest {
   /** 0 = no CPU time limit. */
   readonly cpuTimeLimitMs: number;
   readonly config: ManifestConfig;
+  /** What the device does when a run ends by itself; absent = never restart. */
+  readonly restart?: RestartPolicy;
+}
+
+export interface RestartPolicy {
+  readonly autoRestart: boolean;
+  /** Restarts allowed for one deployment; after that the app stays Failed. */
+  readonly maxRestarts: number;
 }
 
 export interface ManifestConfig {
@@ -54,6 +62,7 @@ export const manifestSchema: Schema<Manifest> = record(
       },
       { closed: true },
     ),
+    restart: optional(record({ autoRestart: bool(), maxRestarts: u32 }, { closed: true })),
   },
   { closed: true },
 );

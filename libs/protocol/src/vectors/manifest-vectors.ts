@@ -2,7 +2,7 @@ import { encodeManifest, type Manifest } from '../manifest/manifest';
 import { moduleSha256, signManifest } from '../manifest/signing';
 import { bytesToHex, toJsonForm } from './json-form';
 import { canonical, concat, entries, head, indefiniteMap, mapInOrder } from './raw-cbor';
-import { MINIMAL_MANIFEST, OTHER_SEED, PUBLISHER_KEY, PUBLISHER_SEED, SAMPLE_MANIFEST, SAMPLE_MANIFEST_BYTES, SAMPLE_MODULE } from './samples';
+import { MINIMAL_MANIFEST, RESTARTING_MANIFEST, OTHER_SEED, PUBLISHER_KEY, PUBLISHER_SEED, SAMPLE_MANIFEST, SAMPLE_MANIFEST_BYTES, SAMPLE_MODULE } from './samples';
 import { VECTOR_FORMAT, type ManifestVector, type ManifestVectorFile } from './vector-types';
 
 const hex = bytesToHex;
@@ -120,6 +120,7 @@ export function buildManifestVectors(): ManifestVectorFile {
     vectors: [
       signed('blinky', 'The manifest of the sample module, as in the messages.json "deploy" vector.', SAMPLE_MANIFEST),
       signed('minimal', 'No host functions, empty env and args, no CPU limit.', MINIMAL_MANIFEST),
+      signed('restarting', 'The optional restart policy: auto-restart, at most 2 restarts.', RESTARTING_MANIFEST),
       ...notDeterministic(),
       ...badSignatures(),
     ],

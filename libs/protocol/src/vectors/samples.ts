@@ -46,6 +46,9 @@ export const MINIMAL_MANIFEST: Manifest = {
   config: { env: {}, args: [] },
 };
 
+/** With a restart policy: restart up to twice after a run ends by itself. */
+export const RESTARTING_MANIFEST: Manifest = { ...MINIMAL_MANIFEST, name: 'restarting', restart: { autoRestart: true, maxRestarts: 2 } };
+
 export const SAMPLE_MANIFEST_BYTES = encodeManifest(SAMPLE_MANIFEST);
 export const SAMPLE_SIGNATURE = signManifest(SAMPLE_MANIFEST_BYTES, PUBLISHER_SEED);
 
