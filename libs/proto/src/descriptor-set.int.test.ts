@@ -54,7 +54,7 @@ describe('wasmbed.v1 descriptor set', () => {
 
   it("carries protoc's own file descriptors, with doc comments, for reflection", () => {
     const files = splitFileDescriptorSet(readWasmbedDescriptorSet());
-    expect(files).toHaveLength(6); // five wasmbed/v1 files and google/protobuf/timestamp.proto
+    expect(files).toHaveLength(7); // six wasmbed/v1 files and google/protobuf/timestamp.proto
     const device = files.find((f) => f.includes('wasmbed/v1/device.proto'))!;
     expect(device.includes('Pre-registers a device by its Ed25519 public key')).toBe(true);
     const typeEntries = Object.values(pkg).filter(isTypeDefinition);

@@ -19,6 +19,7 @@ export const WASMBED_DESCRIPTOR_SET_PATH = join(__dirname, 'gen', 'wasmbed.v1.bi
 
 /** Fully-qualified names of the services in wasmbed.v1. */
 export const WASMBED_SERVICE_NAMES = [
+  'wasmbed.v1.AdminService',
   'wasmbed.v1.ApplicationService',
   'wasmbed.v1.DeviceService',
   'wasmbed.v1.GatewayService',

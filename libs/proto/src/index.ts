@@ -6,6 +6,7 @@ export * from './gen/wasmbed/v1/device';
 export * from './gen/wasmbed/v1/application';
 export * from './gen/wasmbed/v1/gateway';
 export * from './gen/wasmbed/v1/events';
+export * from './gen/wasmbed/v1/admin';
 export {
   WASMBED_DESCRIPTOR_SET_PATH,
   WASMBED_SERVICE_NAMES,

@@ -161,6 +161,57 @@ export function deviceDeploymentPhaseToJSON(object: DeviceDeploymentPhase): stri
   }
 }
 
+export enum LogLevel {
+  LOG_LEVEL_UNSPECIFIED = 0,
+  LOG_LEVEL_DEBUG = 1,
+  LOG_LEVEL_INFO = 2,
+  LOG_LEVEL_WARN = 3,
+  LOG_LEVEL_ERROR = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function logLevelFromJSON(object: any): LogLevel {
+  switch (object) {
+    case 0:
+    case "LOG_LEVEL_UNSPECIFIED":
+      return LogLevel.LOG_LEVEL_UNSPECIFIED;
+    case 1:
+    case "LOG_LEVEL_DEBUG":
+      return LogLevel.LOG_LEVEL_DEBUG;
+    case 2:
+    case "LOG_LEVEL_INFO":
+      return LogLevel.LOG_LEVEL_INFO;
+    case 3:
+    case "LOG_LEVEL_WARN":
+      return LogLevel.LOG_LEVEL_WARN;
+    case 4:
+    case "LOG_LEVEL_ERROR":
+      return LogLevel.LOG_LEVEL_ERROR;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return LogLevel.UNRECOGNIZED;
+  }
+}
+
+export function logLevelToJSON(object: LogLevel): string {
+  switch (object) {
+    case LogLevel.LOG_LEVEL_UNSPECIFIED:
+      return "LOG_LEVEL_UNSPECIFIED";
+    case LogLevel.LOG_LEVEL_DEBUG:
+      return "LOG_LEVEL_DEBUG";
+    case LogLevel.LOG_LEVEL_INFO:
+      return "LOG_LEVEL_INFO";
+    case LogLevel.LOG_LEVEL_WARN:
+      return "LOG_LEVEL_WARN";
+    case LogLevel.LOG_LEVEL_ERROR:
+      return "LOG_LEVEL_ERROR";
+    case LogLevel.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** What a device reported about itself when it enrolled. */
 export interface DeviceCapabilities {
   /** Firmware name and version, e.g. "wasmbed-fw 0.3.1". */
@@ -423,6 +474,31 @@ export interface DeviceChange {
    * this state. Strictly increasing within one watch after the initial state.
    */
   position: number;
+}
+
+export interface StreamDeviceLogsRequest {
+  /** Only lines of this device; empty = every device. */
+  deviceName: string;
+  /** Only lines of this application; empty = every application. */
+  application: string;
+  /** Stored lines to send first (the newest ones, oldest first); 0 = none. At most 10000. */
+  tail: number;
+  /** Keep the stream open and send new lines as they arrive. */
+  follow: boolean;
+}
+
+export interface DeviceLogLine {
+  deviceName: string;
+  application: string;
+  level: LogLevel;
+  message: string;
+  /** The device's own clock when it logged the line. */
+  deviceTime?:
+    | Date
+    | undefined;
+  /** When the gateway received it. */
+  receivedAt?: Date | undefined;
+  gateway: string;
 }
 
 function createBaseDeviceCapabilities(): DeviceCapabilities {
@@ -3608,6 +3684,312 @@ export const DeviceChange: MessageFns<DeviceChange> = {
   },
 };
 
+function createBaseStreamDeviceLogsRequest(): StreamDeviceLogsRequest {
+  return { deviceName: "", application: "", tail: 0, follow: false };
+}
+
+export const StreamDeviceLogsRequest: MessageFns<StreamDeviceLogsRequest> = {
+  encode(message: StreamDeviceLogsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceName !== "") {
+      writer.uint32(10).string(message.deviceName);
+    }
+    if (message.application !== "") {
+      writer.uint32(18).string(message.application);
+    }
+    if (message.tail !== 0) {
+      writer.uint32(24).uint32(message.tail);
+    }
+    if (message.follow !== false) {
+      writer.uint32(32).bool(message.follow);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamDeviceLogsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamDeviceLogsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.tail = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.follow = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamDeviceLogsRequest {
+    return {
+      deviceName: isSet(object.deviceName)
+        ? globalThis.String(object.deviceName)
+        : isSet(object.device_name)
+        ? globalThis.String(object.device_name)
+        : "",
+      application: isSet(object.application) ? globalThis.String(object.application) : "",
+      tail: isSet(object.tail) ? globalThis.Number(object.tail) : 0,
+      follow: isSet(object.follow) ? globalThis.Boolean(object.follow) : false,
+    };
+  },
+
+  toJSON(message: StreamDeviceLogsRequest): unknown {
+    const obj: any = {};
+    if (message.deviceName !== "") {
+      obj.deviceName = message.deviceName;
+    }
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
+    if (message.tail !== 0) {
+      obj.tail = Math.round(message.tail);
+    }
+    if (message.follow !== false) {
+      obj.follow = message.follow;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StreamDeviceLogsRequest>, I>>(base?: I): StreamDeviceLogsRequest {
+    return StreamDeviceLogsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StreamDeviceLogsRequest>, I>>(object: I): StreamDeviceLogsRequest {
+    const message = createBaseStreamDeviceLogsRequest();
+    message.deviceName = object.deviceName ?? "";
+    message.application = object.application ?? "";
+    message.tail = object.tail ?? 0;
+    message.follow = object.follow ?? false;
+    return message;
+  },
+};
+
+function createBaseDeviceLogLine(): DeviceLogLine {
+  return {
+    deviceName: "",
+    application: "",
+    level: 0,
+    message: "",
+    deviceTime: undefined,
+    receivedAt: undefined,
+    gateway: "",
+  };
+}
+
+export const DeviceLogLine: MessageFns<DeviceLogLine> = {
+  encode(message: DeviceLogLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceName !== "") {
+      writer.uint32(10).string(message.deviceName);
+    }
+    if (message.application !== "") {
+      writer.uint32(18).string(message.application);
+    }
+    if (message.level !== 0) {
+      writer.uint32(24).int32(message.level);
+    }
+    if (message.message !== "") {
+      writer.uint32(34).string(message.message);
+    }
+    if (message.deviceTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.deviceTime), writer.uint32(42).fork()).join();
+    }
+    if (message.receivedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.receivedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.gateway !== "") {
+      writer.uint32(58).string(message.gateway);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceLogLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceLogLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.level = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.deviceTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.receivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.gateway = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceLogLine {
+    return {
+      deviceName: isSet(object.deviceName)
+        ? globalThis.String(object.deviceName)
+        : isSet(object.device_name)
+        ? globalThis.String(object.device_name)
+        : "",
+      application: isSet(object.application) ? globalThis.String(object.application) : "",
+      level: isSet(object.level) ? logLevelFromJSON(object.level) : 0,
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      deviceTime: isSet(object.deviceTime)
+        ? fromJsonTimestamp(object.deviceTime)
+        : isSet(object.device_time)
+        ? fromJsonTimestamp(object.device_time)
+        : undefined,
+      receivedAt: isSet(object.receivedAt)
+        ? fromJsonTimestamp(object.receivedAt)
+        : isSet(object.received_at)
+        ? fromJsonTimestamp(object.received_at)
+        : undefined,
+      gateway: isSet(object.gateway) ? globalThis.String(object.gateway) : "",
+    };
+  },
+
+  toJSON(message: DeviceLogLine): unknown {
+    const obj: any = {};
+    if (message.deviceName !== "") {
+      obj.deviceName = message.deviceName;
+    }
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
+    if (message.level !== 0) {
+      obj.level = logLevelToJSON(message.level);
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.deviceTime !== undefined) {
+      obj.deviceTime = message.deviceTime.toISOString();
+    }
+    if (message.receivedAt !== undefined) {
+      obj.receivedAt = message.receivedAt.toISOString();
+    }
+    if (message.gateway !== "") {
+      obj.gateway = message.gateway;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceLogLine>, I>>(base?: I): DeviceLogLine {
+    return DeviceLogLine.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceLogLine>, I>>(object: I): DeviceLogLine {
+    const message = createBaseDeviceLogLine();
+    message.deviceName = object.deviceName ?? "";
+    message.application = object.application ?? "";
+    message.level = object.level ?? 0;
+    message.message = object.message ?? "";
+    message.deviceTime = object.deviceTime ?? undefined;
+    message.receivedAt = object.receivedAt ?? undefined;
+    message.gateway = object.gateway ?? "";
+    return message;
+  },
+};
+
 /**
  * Manages the fleet of MCU devices: pre-registration, enrollment approval,
  * revocation, labels, gateway assignment and pairing mode.
@@ -3766,6 +4148,22 @@ export const DeviceServiceService = {
     responseSerialize: (value: DeviceChange): Buffer => Buffer.from(DeviceChange.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeviceChange => DeviceChange.decode(value),
   },
+  /**
+   * Streams application log lines reported by devices: first up to `tail`
+   * stored lines (oldest first), then, with `follow`, new lines until the
+   * client cancels. Lines are kept for a limited time and size (see the api
+   * README). Role: viewer. Errors: NOT_FOUND (unknown device), INVALID_ARGUMENT.
+   */
+  streamDeviceLogs: {
+    path: "/wasmbed.v1.DeviceService/StreamDeviceLogs" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: StreamDeviceLogsRequest): Buffer =>
+      Buffer.from(StreamDeviceLogsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamDeviceLogsRequest => StreamDeviceLogsRequest.decode(value),
+    responseSerialize: (value: DeviceLogLine): Buffer => Buffer.from(DeviceLogLine.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeviceLogLine => DeviceLogLine.decode(value),
+  },
 } as const;
 
 export interface DeviceServiceServer extends UntypedServiceImplementation {
@@ -3821,6 +4219,13 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
    * Role: viewer.
    */
   watchDevices: handleServerStreamingCall<WatchDevicesRequest, DeviceChange>;
+  /**
+   * Streams application log lines reported by devices: first up to `tail`
+   * stored lines (oldest first), then, with `follow`, new lines until the
+   * client cancels. Lines are kept for a limited time and size (see the api
+   * README). Role: viewer. Errors: NOT_FOUND (unknown device), INVALID_ARGUMENT.
+   */
+  streamDeviceLogs: handleServerStreamingCall<StreamDeviceLogsRequest, DeviceLogLine>;
 }
 
 export interface DeviceServiceClient extends Client {
@@ -4007,6 +4412,21 @@ export interface DeviceServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<DeviceChange>;
+  /**
+   * Streams application log lines reported by devices: first up to `tail`
+   * stored lines (oldest first), then, with `follow`, new lines until the
+   * client cancels. Lines are kept for a limited time and size (see the api
+   * README). Role: viewer. Errors: NOT_FOUND (unknown device), INVALID_ARGUMENT.
+   */
+  streamDeviceLogs(
+    request: StreamDeviceLogsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DeviceLogLine>;
+  streamDeviceLogs(
+    request: StreamDeviceLogsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DeviceLogLine>;
 }
 
 export const DeviceServiceClient = makeGenericClientConstructor(
