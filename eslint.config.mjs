@@ -14,7 +14,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@wasmbed/*/*'], message: 'Import a workspace package by its name only; export what you need from its index.ts.' },
-            { group: ['**/libs/*/src/**', '**/services/*/src/**'], message: 'Do not reach into another package by path.' },
+            { group: ['**/libs/*/src/**', '**/services/*/src/**', '**/tools/*/src/**', '**/emulation/*/src/**'], message: 'Do not reach into another package by path.' },
           ],
         },
       ],

@@ -14,7 +14,7 @@ const swc = [
 const fs = require('node:fs');
 const path = require('node:path');
 const moduleNameMapper = {};
-for (const group of ['libs', 'services', 'emulation']) {
+for (const group of ['libs', 'services', 'emulation', 'tools']) {
   const dir = path.join(__dirname, group);
   if (!fs.existsSync(dir)) continue;
   for (const name of fs.readdirSync(dir)) {
@@ -43,13 +43,13 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,bench,emulation}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{libs,services,bench,emulation,tools}/**/*.test.ts'],
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.int\\.test\\.ts$'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,bench,emulation}/**/*.int.test.ts'],
+      testMatch: ['<rootDir>/{libs,services,bench,emulation,tools}/**/*.int.test.ts'],
     },
     {
       ...common,

@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const packageRoots = ['libs', 'services', 'bench', 'e2e', 'emulation'];
+const packageRoots = ['libs', 'services', 'bench', 'e2e', 'emulation', 'tools'];
 const importRe = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function packageDirOf(file) {
