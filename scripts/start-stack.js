@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The embedded stack: a local nats-server with JetStream in the data dir and every
-// Wasmbed service built so far, each as its own process. Ctrl-C stops all cleanly.
+// Wasmbed service, each as its own process. Ctrl-C stops all cleanly.
 // Plain JavaScript on purpose: it must run right after `npm run setup`.
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -16,6 +16,8 @@ const apiGrpcPort = Number(process.env.WASMBED_API_GRPC_PORT || 50051);
 const apiHttpPort = Number(process.env.WASMBED_API_HTTP_PORT || 3001);
 const gatewayTlsPort = Number(process.env.WASMBED_GATEWAY_TLS_PORT || 4423);
 const gatewayHttpPort = Number(process.env.WASMBED_GATEWAY_HTTP_PORT || 8080);
+const appControllerPort = Number(process.env.WASMBED_APP_CONTROLLER_PORT || 8091);
+const deviceControllerPort = Number(process.env.WASMBED_DEVICE_CONTROLLER_PORT || 8092);
 const simDevices = Number(process.env.WASMBED_SIM_DEVICES ?? 5);
 const heartbeatMs = Number(process.env.WASMBED_HEARTBEAT_INTERVAL_MS || 5000);
 const natsBin = process.env.WASMBED_NATS_SERVER_BIN || 'nats-server';
@@ -107,13 +109,15 @@ async function main() {
   }
   const apiMain = path.join(root, 'services/api/dist/main.js');
   const gatewayMain = path.join(root, 'services/gateway/dist/main.js');
+  const appControllerMain = path.join(root, 'services/app-controller/dist/main.js');
+  const deviceControllerMain = path.join(root, 'services/device-controller/dist/main.js');
   const fleetMain = path.join(root, 'emulation/sim-device/dist/cli/sim-fleet.js');
   const pkiLib = path.join(root, 'libs/pki/dist/index.js');
-  for (const built of [apiMain, gatewayMain, fleetMain, pkiLib]) {
+  for (const built of [apiMain, gatewayMain, appControllerMain, deviceControllerMain, fleetMain, pkiLib]) {
     if (!fs.existsSync(built)) fail(`${path.relative(root, built)} is missing: run 'npm run setup' (or 'npm run build') first.`);
   }
   if (!Number.isInteger(simDevices) || simDevices < 0) fail('WASMBED_SIM_DEVICES must be a whole number (0 for none).');
-  const ports = [['NATS', natsPort], ['NATS monitoring', natsMonitorPort], ['api gRPC', apiGrpcPort], ['api HTTP', apiHttpPort], ['gateway TLS', gatewayTlsPort], ['gateway HTTP', gatewayHttpPort]];
+  const ports = [['NATS', natsPort], ['NATS monitoring', natsMonitorPort], ['api gRPC', apiGrpcPort], ['api HTTP', apiHttpPort], ['gateway TLS', gatewayTlsPort], ['gateway HTTP', gatewayHttpPort], ['app-controller HTTP', appControllerPort], ['device-controller HTTP', deviceControllerPort]];
   for (const [what, port] of ports) {
     if (!(await portFree(port))) fail(`port ${port} (${what}) is in use. Stop what uses it or set the matching WASMBED_*_PORT variable.`);
   }
@@ -148,8 +152,19 @@ async function main() {
     WASMBED_GATEWAY_ADMIN_TOKENS: tokens,
     WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: String(heartbeatMs),
   });
+  start('app-controller', process.execPath, [appControllerMain], {
+    WASMBED_NATS_URL: natsUrl,
+    WASMBED_APP_CONTROLLER_HTTP_ADDR: `127.0.0.1:${appControllerPort}`,
+  });
+  start('device-controller', process.execPath, [deviceControllerMain], {
+    WASMBED_NATS_URL: natsUrl,
+    WASMBED_DEVICE_CONTROLLER_HTTP_ADDR: `127.0.0.1:${deviceControllerPort}`,
+    WASMBED_HEARTBEAT_INTERVAL_MS: String(heartbeatMs),
+  });
   await waitForPort(apiGrpcPort, 30_000);
   await waitForPort(apiHttpPort, 30_000);
+  await waitForPort(appControllerPort, 30_000);
+  await waitForPort(deviceControllerPort, 30_000);
   await waitForPort(gatewayTlsPort, 30_000);
   await waitForPort(gatewayHttpPort, 30_000);
 
@@ -172,9 +187,15 @@ wasmbed: embedded stack is up (data in ${dataDir})
   api HTTP           http://127.0.0.1:${apiHttpPort}/api/v1   (/healthz, /metrics)
   gateway TLS 1.3    127.0.0.1:${gatewayTlsPort}   (device protocol, mutual TLS; CA ${pki.files.caCert})
   gateway HTTP       http://127.0.0.1:${gatewayHttpPort}   (/healthz, /metrics, /admin/pairing, /admin/sessions)
+  app-controller     http://127.0.0.1:${appControllerPort}   (/healthz, /readyz, /metrics)
+  device-controller  http://127.0.0.1:${deviceControllerPort}   (/healthz, /readyz, /metrics)
   simulated devices  ${simDevices} (WASMBED_SIM_DEVICES), enrolled through a 10-minute pairing window
   admin token        ${admin.file}   (send as "authorization: Bearer <token>")
-Try:
+Try (in another terminal, at the repository root; the CLI finds the token in .wasmbed/admin.token):
+  npx wasmbed device list --api 127.0.0.1:${apiGrpcPort}
+  npx wasmbed keys generate --out publisher.key
+  npx wasmbed app create hello --wasm emulation/apps/dist/wasm/hello.wasm --key publisher.key --all --api 127.0.0.1:${apiGrpcPort}
+  npx wasmbed app deploy hello --api 127.0.0.1:${apiGrpcPort} && npx wasmbed app status hello --watch --api 127.0.0.1:${apiGrpcPort}
   curl -s -H "authorization: Bearer $(cat ${admin.file})" http://127.0.0.1:${apiHttpPort}/api/v1/devices
 Ctrl-C stops everything.`);
 }

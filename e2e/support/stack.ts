@@ -18,7 +18,13 @@ const ROOT = resolve(__dirname, '..', '..');
 
 export interface StackOptions {
   readonly heartbeatIntervalMs?: number;
+  /** Also run the app-controller and the device-controller (default false). */
+  readonly controllers?: boolean;
+  /** Extra environment for the app-controller. */
+  readonly appControllerEnv?: Record<string, string>;
 }
+
+export type ServiceName = 'api' | 'gateway' | 'app-controller' | 'device-controller';
 
 export interface Stack {
   readonly nats: NatsTestServer;
@@ -30,6 +36,10 @@ export interface Stack {
   readonly gatewayTls: string;
   readonly gatewayHttp: string;
   readonly logs: () => string;
+  /** SIGKILLs a service (no graceful shutdown), as a crash would. */
+  kill(name: ServiceName): Promise<void>;
+  /** Starts a killed or stopped service again with the same configuration. */
+  restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,14 +99,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [apiGrpcPort, apiHttpPort, gwTlsPort, gwHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const sink: string[] = [];
   const logs = (): string => sink.join('').slice(-20_000);
-  const api = startService('api', join(ROOT, 'services/api/dist/main.js'), {
-    WASMBED_NATS_URL: nats.url,
-    WASMBED_API_GRPC_ADDR: `127.0.0.1:${apiGrpcPort}`,
-    WASMBED_API_HTTP_ADDR: `127.0.0.1:${apiHttpPort}`,
-    WASMBED_API_TOKENS: tokens,
-  }, sink);
-  const gateway = startService('gateway', join(ROOT, 'services/gateway/dist/main.js'), {
-    WASMBED_NATS_URL: nats.url,
+  const heartbeatMs = String(options.heartbeatIntervalMs ?? 1_000);
+  const specs = new Map<ServiceName, { main: string; env: Record<string, string>; port: number }>();
+  specs.set('api', {
+    main: join(ROOT, 'services/api/dist/main.js'),
+    port: apiGrpcPort,
+    env: {
+      WASMBED_NATS_URL: nats.url,
+      WASMBED_API_GRPC_ADDR: `127.0.0.1:${apiGrpcPort}`,
+      WASMBED_API_HTTP_ADDR: `127.0.0.1:${apiHttpPort}`,
+      WASMBED_API_TOKENS: tokens,
+    },
+  });
+  specs.set('gateway', {
+    main: join(ROOT, 'services/gateway/dist/main.js'),
+    port: gwTlsPort,
+    env: {
+      WASMBED_NATS_URL: nats.url,
     WASMBED_GATEWAY_ID: 'gateway-e2e',
     WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${gwTlsPort}`,
     WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${gwHttpPort}`,
@@ -104,15 +123,35 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     WASMBED_GATEWAY_CERTIFICATE: pki.files.serverCert,
     WASMBED_GATEWAY_CLIENT_CA: pki.files.deviceTrust,
     WASMBED_GATEWAY_ADMIN_TOKENS: tokens,
-    WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs ?? 1_000),
-  }, sink);
-  const children = [api, gateway];
+    WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: heartbeatMs,
+    },
+  });
+  if (options.controllers) {
+    const appCtlPort = await freePort();
+    const devCtlPort = await freePort();
+    specs.set('app-controller', {
+      main: join(ROOT, 'services/app-controller/dist/main.js'),
+      port: appCtlPort,
+      env: { WASMBED_NATS_URL: nats.url, WASMBED_APP_CONTROLLER_HTTP_ADDR: `127.0.0.1:${appCtlPort}`, ...options.appControllerEnv },
+    });
+    specs.set('device-controller', {
+      main: join(ROOT, 'services/device-controller/dist/main.js'),
+      port: devCtlPort,
+      env: { WASMBED_NATS_URL: nats.url, WASMBED_DEVICE_CONTROLLER_HTTP_ADDR: `127.0.0.1:${devCtlPort}`, WASMBED_HEARTBEAT_INTERVAL_MS: heartbeatMs },
+    });
+  }
+  const children = new Map<ServiceName, ChildProcess>();
+  const launch = async (name: ServiceName): Promise<void> => {
+    const spec = specs.get(name)!;
+    const child = startService(name, spec.main, spec.env, sink);
+    children.set(name, child);
+    await waitForPort(spec.port, 30_000, child, name, logs);
+  };
   try {
-    await waitForPort(apiGrpcPort, 30_000, api, 'api', logs);
-    await waitForPort(gwTlsPort, 30_000, gateway, 'gateway', logs);
-    await waitForPort(gwHttpPort, 30_000, gateway, 'gateway', logs);
+    await Promise.all([...specs.keys()].map(launch));
+    await waitForPort(gwHttpPort, 30_000, children.get('gateway')!, 'gateway', logs);
   } catch (err) {
-    await Promise.all(children.map(stopChild));
+    await Promise.all([...children.values()].map(stopChild));
     await nats.stop();
     throw err;
   }
@@ -127,9 +166,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gatewayTls: `127.0.0.1:${gwTlsPort}`,
     gatewayHttp: `http://127.0.0.1:${gwHttpPort}`,
     logs,
+    async kill(name) {
+      const child = children.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGKILL');
+      });
+    },
+    async restart(name) {
+      const child = children.get(name);
+      if (child) await stopChild(child);
+      await launch(name);
+    },
     async stop() {
       await nc.close();
-      await Promise.all(children.map(stopChild));
+      await Promise.all([...children.values()].map(stopChild));
       await nats.stop();
       await rm(dir, { recursive: true, force: true });
     },
