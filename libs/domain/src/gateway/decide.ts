@@ -77,7 +77,9 @@ function decidePairingMode(gateway: Gateway, data: Readonly<Record<string, unkno
   if (!enabled) {
     if (data.durationSeconds !== undefined) throw new InvalidCommand('data.durationSeconds', 'only applies when enabling pairing mode');
     refuseIfDeregistered(gateway, 'SetPairingMode');
-    return isPairingModeActive(gateway, meta.now) ? [pairingDisabled(gateway.gatewayId, meta)] : [];
+    // An expired window is closed too: it is over in effect, but the log (and every read
+    // model of it) keeps showing it until a PairingModeDisabled records the end.
+    return gateway.pairingUntil !== null ? [pairingDisabled(gateway.gatewayId, meta)] : [];
   }
   const seconds = requireInteger('data.durationSeconds', data.durationSeconds ?? DEFAULT_PAIRING_SECONDS, 1, MAX_PAIRING_SECONDS);
   refuseIfDeregistered(gateway, 'SetPairingMode');

@@ -2,7 +2,7 @@ import { applyEvents } from '../shared/decider';
 import { InvalidCommand, InvalidTransition, UnexpectedEvent } from '../shared/errors';
 import { DeciderSpecification } from '../testing/decider-specification';
 import { ACTOR, T0, at } from '../test-support/fixtures';
-import { CONFIG, HISTORIES, cmd, deregistered, draining, offline, online, pairingEnabled, register, registered } from '../test-support/gateway';
+import { CONFIG, HISTORIES, cmd, deregistered, draining, offline, online, pairingDisabled, pairingEnabled, register, registered } from '../test-support/gateway';
 import { gatewayDecider } from './decider';
 import { GatewayAlreadyExists, GatewayNotFound } from './errors';
 import { evolveGateway } from './evolve';
@@ -217,9 +217,27 @@ describe('SetPairingMode', () => {
     expect(state).toMatchObject({ pairingUntil: null });
   });
 
-  it('does nothing when closing a window that is closed or expired', () => {
+  it('closes an expired window, so the log stops showing it', () => {
+    const state = spec
+      .given([...HISTORIES.Online, pairingEnabled(at(305))])
+      .when(setPairing({ enabled: false }, at(305)))
+      .then([pairingDisabled(at(305))]);
+    expect(state).toMatchObject({ pairingUntil: null });
+  });
+
+  it('closes the window a draining gateway still records', () => {
+    spec
+      .given([...HISTORIES.Online, pairingEnabled(at(305)), draining(at(400))])
+      .when(setPairing({ enabled: false }, at(401)))
+      .then([pairingDisabled(at(401))]);
+  });
+
+  it('does nothing when no window is recorded', () => {
     given('Online').when(setPairing({ enabled: false })).thenNothingHappens();
-    spec.given([...HISTORIES.Online, pairingEnabled(at(305))]).when(setPairing({ enabled: false }, at(305))).thenNothingHappens();
+    spec
+      .given([...HISTORIES.Online, pairingEnabled(at(305)), pairingDisabled(at(10))])
+      .when(setPairing({ enabled: false }, at(20)))
+      .thenNothingHappens();
   });
 
   it.each([
