@@ -57,3 +57,11 @@ export class LivenessStoreUnavailable extends WasmbedError {
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
+
+/** The device log stream could not be reached, set up or read. */
+export class DeviceLogStoreUnavailable extends WasmbedError {
+  readonly code = 'unavailable' as const;
+  constructor(operation: 'setup' | 'read' | 'follow', options?: { cause?: unknown }) {
+    super(`device log store ${operation} failed: ${describeCause(options?.cause)}`, { operation }, options);
+  }
+}

@@ -13,6 +13,7 @@ export {
 } from './subjects';
 export {
   InvalidBusMessage,
+  DeviceLogStoreUnavailable,
   InvalidDeviceId,
   LivenessStoreUnavailable,
   ModuleIntegrityError,
@@ -56,6 +57,14 @@ export {
   type DeviceStatusMessage,
   type StopResultStatus,
 } from './status';
+export {
+  DEFAULT_DEVICE_LOG_RETENTION,
+  DEVICE_LOG_STREAM,
+  ensureDeviceLogStream,
+  readDeviceLogs,
+  type DeviceLogQuery,
+  type DeviceLogRetention,
+} from './log-stream';
 export { MAX_MODULE_BYTES, MODULE_BUCKET, MODULE_STORE_CHUNK_BYTES, getModule, hasModule, putModule, sha256Hex } from './module-store';
 export {
   decodeLivenessRecord,

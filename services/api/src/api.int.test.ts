@@ -1,4 +1,6 @@
 import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import { hasModule } from '@wasmbed/device-bus';
+import { loadExampleApp } from '@wasmbed/example-apps';
 import { createClient, hashToken } from '@wasmbed/grpc-kit';
 import {
   ApplicationServiceClient,
@@ -16,59 +18,23 @@ import {
   type RegisterDeviceResponse,
   type SetPairingModeResponse,
 } from '@wasmbed/proto';
-import { startNatsServer, type NatsTestServer } from '@wasmbed/testing';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { JetStreamEventStore } from '@wasmbed/event-log';
-import { openDomainEventStore } from '@wasmbed/service-kit';
-import { startApi, type RunningApi } from './app';
+import { startApi } from './app';
 import { createLogger } from './logger';
+import { apiConfig, TOKENS, withApi } from './test-support/api-fixture';
 import { call, collect, failure, healthStatus, reflectedServices } from './test-support/grpc-clients';
 import { getJson, getText, SseClient } from './test-support/http-client';
+import { Publisher } from './test-support/publisher';
 
-const TOKENS = { admin: 'it-admin-token', operator: 'it-operator-token', viewer: 'it-viewer-token' };
-
-let nats: NatsTestServer;
-let api: RunningApi;
+const fixture = withApi();
+const client: ReturnType<typeof fixture>['client'] = (ctor, role) => fixture().client(ctor, role);
 let address: string;
 let httpBase: string;
-let nc: NatsConnection;
-let eventStore: JetStreamEventStore;
-const clients: { close(): void }[] = [];
-
-function client<C extends { close(): void }>(ctor: new (...args: never[]) => C, token?: keyof typeof TOKENS): C {
-  const c = createClient(ctor as never, address, token === undefined ? {} : { token: TOKENS[token] }) as C;
-  clients.push(c);
-  return c;
-}
+beforeAll(() => {
+  ({ address, httpBase } = fixture());
+});
 
 const register = (name: string, overrides: Partial<RegisterDeviceRequest> = {}) =>
   RegisterDeviceRequest.fromPartial({ name, publicKey: Buffer.alloc(32, 7), board: 'nrf52840dk', architecture: 'thumbv7em', labels: { env: 'lab' }, ...overrides });
-
-beforeAll(async () => {
-  nats = await startNatsServer();
-  api = await startApi(
-    {
-      natsUrl: nats.url,
-      grpc: { host: '127.0.0.1', port: 0 },
-      http: { host: '127.0.0.1', port: 0 },
-      tokens: Object.entries(TOKENS).map(([role, token]) => ({ subject: `${role}-it`, role: role as keyof typeof TOKENS, tokenSha256: hashToken(token) })),
-      logLevel: 'error',
-    },
-    { logger: createLogger('error', () => undefined), heartbeatMs: 100 },
-  );
-  address = `127.0.0.1:${api.grpcPort}`;
-  httpBase = `http://127.0.0.1:${api.httpPort}`;
-  nc = await connect({ servers: nats.url });
-  eventStore = await openDomainEventStore(nc);
-}, 30_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await eventStore?.close();
-  await nc?.drain();
-  await api?.stop();
-  await nats?.stop();
-}, 30_000);
 
 describe('DeviceService', () => {
   it('registers a device that Get and List see right away', async () => {
@@ -128,14 +94,14 @@ describe('DeviceService', () => {
     const devices = client(DeviceServiceClient, 'operator');
     const { version } = await call<RegisterDeviceResponse>((done) => devices.registerDevice(register('dev-occ'), done));
     const stream = { aggregateType: 'device', aggregateId: 'dev-occ' };
-    const before = await eventStore.readStream(stream);
+    const before = await fixture().eventStore.readStream(stream);
 
     const stale = await failure(
       call((done) => devices.updateDeviceLabels({ commandId: '', expectedVersion: version + 1000, name: 'dev-occ', labels: { env: 'prod' } }, done)),
     );
     expect(stale.codeName).toBe('ABORTED');
     expect(stale.details).toContain(`at version ${version}, expected ${version + 1000}`);
-    expect((await eventStore.readStream(stream)).streamVersion).toBe(before.streamVersion);
+    expect((await fixture().eventStore.readStream(stream)).streamVersion).toBe(before.streamVersion);
 
     const fresh = await call<{ version: number }>((done) =>
       devices.updateDeviceLabels({ commandId: '', expectedVersion: version, name: 'dev-occ', labels: { env: 'prod' } }, done),
@@ -226,58 +192,42 @@ describe('GatewayService and pairing mode', () => {
 });
 
 describe('ApplicationService', () => {
-  it('creates an application that Get returns with its first revision', async () => {
+  const publisher = Publisher.generate();
+  const hello = loadExampleApp('hello');
+
+  it('creates an application that Get returns with its first revision, storing the module sent inline', async () => {
     const apps = client(ApplicationServiceClient, 'operator');
-    const request = CreateApplicationRequest.fromPartial({
-      name: 'blinky',
-      spec: {
-        module: { sha256: Buffer.alloc(32, 1), sizeBytes: 2048, source: { $case: 'uri', value: 'https://modules.example/blinky.wasm' } },
-        manifestSignature: Buffer.alloc(64, 2),
-        publisherKey: Buffer.alloc(32, 3),
-        entryPoint: '_start',
-        config: { memoryLimitBytes: 65536, cpuTimeLimitMs: 0 },
-        targets: { kind: { $case: 'selector', value: { matchLabels: { env: 'lab' } } } },
-      },
-    });
-    const created = await call<{ version: number; revision: number }>((done) => apps.createApplication(request, done));
+    const spec = publisher.spec({ name: 'blinky', revision: 1, module: hello, targets: { $case: 'selector', value: { matchLabels: { env: 'lab' } } } });
+    const created = await call<{ version: number; revision: number }>((done) => apps.createApplication(CreateApplicationRequest.fromPartial({ name: 'blinky', spec }), done));
     expect(created.revision).toBe(1);
+    expect(await hasModule(fixture().nc, spec.module!.sha256.toString('hex'))).toBe(true);
 
     const { application } = await call<GetApplicationResponse>((done) => apps.getApplication({ name: 'blinky' }, done));
     expect(application).toMatchObject({ name: 'blinky', latestRevision: 1, deployedRevision: 0, version: created.version });
-    expect(application?.revisions[0].spec?.module?.source).toEqual({ $case: 'uri', value: 'https://modules.example/blinky.wasm' });
+    // Read models keep the module's hash and size only.
+    expect(application?.revisions[0].spec?.module).toEqual({ sha256: spec.module!.sha256, sizeBytes: hello.length, source: undefined });
     expect(application?.revisions[0].rollout).toBeUndefined();
-
-    const inline = await failure(
-      call((done) =>
-        apps.createApplication(
-          CreateApplicationRequest.fromPartial({ ...request, name: 'inline', spec: { ...request.spec, module: { sha256: Buffer.alloc(32), sizeBytes: 1, source: { $case: 'inlineContent', value: Buffer.from([0]) } } } }),
-          done,
-        ),
-      ),
-    );
-    expect(inline.codeName).toBe('INVALID_ARGUMENT');
-    expect(inline.details).toContain('inlineContent is not supported');
   });
 
   it('deploys to the devices a name list resolves to, and names the unknown ones', async () => {
     const apps = client(ApplicationServiceClient, 'operator');
-    const spec = {
-      module: { sha256: Buffer.alloc(32, 4), sizeBytes: 100, source: { $case: 'uri' as const, value: 'https://modules.example/x.wasm' } },
-      manifestSignature: Buffer.alloc(64, 5),
-      publisherKey: Buffer.alloc(32, 6),
-      entryPoint: '_start',
-      config: { memoryLimitBytes: 4096, cpuTimeLimitMs: 0 },
-    };
-    await call((done) =>
-      apps.createApplication(CreateApplicationRequest.fromPartial({ name: 'named', spec: { ...spec, targets: { kind: { $case: 'deviceNames', value: { names: ['dev-a', 'ghost-2', 'ghost-1'] } } } } }), done),
-    );
+    const create = (name: string, names: string[]) =>
+      call((done) =>
+        apps.createApplication(
+          CreateApplicationRequest.fromPartial({ name, spec: publisher.spec({ name, revision: 1, module: hello, targets: { $case: 'deviceNames', value: { names } } }) }),
+          done,
+        ),
+      );
+    await create('named', ['dev-a', 'ghost-2', 'ghost-1']);
     const unknown = await failure(call((done) => apps.deployApplication({ commandId: '', expectedVersion: 0, name: 'named', revision: 0 }, done)));
     expect(unknown.codeName).toBe('NOT_FOUND');
     expect(unknown.details).toBe('devices not found: ghost-1, ghost-2');
 
-    await call((done) => apps.createApplication(CreateApplicationRequest.fromPartial({ name: 'solo', spec: { ...spec, targets: { kind: { $case: 'deviceNames', value: { names: ['dev-a'] } } } } }), done));
-    const deployed = await call<{ version: number; revision: number }>((done) => apps.deployApplication({ commandId: '', expectedVersion: 0, name: 'solo', revision: 0 }, done));
-    expect(deployed.revision).toBe(1);
+    await create('solo', ['dev-a']);
+    const deployed = await call<{ version: number; revision: number; excludedDevices: unknown[] }>((done) =>
+      apps.deployApplication({ commandId: '', expectedVersion: 0, name: 'solo', revision: 0 }, done),
+    );
+    expect(deployed).toMatchObject({ revision: 1, excludedDevices: [] });
     const { application } = await call<GetApplicationResponse>((done) => apps.getApplication({ name: 'solo' }, done));
     expect(application?.deployedRevision).toBe(1);
     expect(application?.revisions[0].rollout).toMatchObject({ waves: [{ index: 0, devices: ['dev-a'] }], counts: { pending: 1, running: 0 } });
@@ -290,6 +240,7 @@ describe('health and reflection', () => {
     expect(await healthStatus(address, 'wasmbed.v1.DeviceService')).toBe('SERVING');
     expect(await reflectedServices(address)).toEqual([
       'grpc.health.v1.Health',
+      'wasmbed.v1.AdminService',
       'wasmbed.v1.ApplicationService',
       'wasmbed.v1.DeviceService',
       'wasmbed.v1.GatewayService',
@@ -354,25 +305,23 @@ describe('correlation', () => {
     const metadata = new Metadata();
     metadata.set('x-correlation-id', 'corr-42');
     await call((done) => devices.registerDevice(register('dev-corr', { commandId: 'cmd-corr' }), metadata, done));
-    const { events } = await eventStore.readStream({ aggregateType: 'device', aggregateId: 'dev-corr' });
+    const { events } = await fixture().eventStore.readStream({ aggregateType: 'device', aggregateId: 'dev-corr' });
     expect(events[0].metadata).toMatchObject({ correlationId: 'corr-42', causationId: 'cmd-corr', actor: 'operator-it' });
   });
 });
 
 describe('another instance on the same logs', () => {
   it('rebuilds its read models by replay, and stops gracefully with streams open', async () => {
-    const second = await startApi(
-      { natsUrl: nats.url, grpc: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, tokens: [{ subject: 'v', role: 'viewer', tokenSha256: hashToken(TOKENS.viewer) }], logLevel: 'error' },
-      { logger: createLogger('error', () => undefined) },
-    );
+    const second = await startApi(apiConfig(fixture().nats.url, { tokens: [{ subject: 'v', role: 'viewer', tokenSha256: hashToken(TOKENS.viewer) }] }), {
+      logger: createLogger('error', () => undefined),
+    });
     const secondAddress = `127.0.0.1:${second.grpcPort}`;
+    const devices = createClient(DeviceServiceClient, secondAddress, { token: TOKENS.viewer });
     try {
       for (let i = 0; (await healthStatus(secondAddress, '')) !== 'SERVING'; i += 1) {
         if (i > 40) throw new Error('second instance never became SERVING');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      const devices = createClient(DeviceServiceClient, secondAddress, { token: TOKENS.viewer });
-      clients.push(devices);
       const { device } = await call<GetDeviceResponse>((done) => devices.getDevice({ name: 'dev-a' }, done));
       expect(device?.name).toBe('dev-a');
 
@@ -388,6 +337,7 @@ describe('another instance on the same logs', () => {
       expect(await watchEnded).toBe(String(14 /* UNAVAILABLE */));
       await sseEnded;
     } finally {
+      devices.close();
       await second.stop();
     }
   });

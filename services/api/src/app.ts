@@ -1,20 +1,28 @@
 import { connect } from '@nats-io/transport-node';
+import { DEFAULT_DEVICE_LOG_RETENTION, ensureDeviceLogStream, MAX_MODULE_BYTES } from '@wasmbed/device-bus';
 import { createGrpcServer, type GrpcServer } from '@wasmbed/grpc-kit';
-import { ApplicationServiceService, DeviceServiceService, GatewayServiceService } from '@wasmbed/proto';
+import { AdminServiceService, ApplicationServiceService, DeviceServiceService, GatewayServiceService } from '@wasmbed/proto';
 import { apiTokenAuthenticator, openDomainEventStore, Teardown, trackNatsConnection } from '@wasmbed/service-kit';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { ReadModelGate } from './admin/read-model-gate';
+import { ReadModelRebuild } from './admin/read-model-rebuild';
+import { PublisherTrust } from './admission/publisher-trust';
 import { CommandRunner } from './commands/command-runner';
 import type { ApiConfig } from './config';
+import { adminService, rebuildReadModelsOperation } from './grpc/admin-service';
 import { applicationService } from './grpc/application-service';
-import { deviceService } from './grpc/device-service';
+import { deviceOperations, deviceService } from './grpc/device-service';
 import { gatewayService } from './grpc/gateway-service';
 import { createHttpServer, type HttpServer } from './http/http-server';
 import { createLogger, type Logger } from './logger';
+import { DeviceLogs } from './logs/device-logs';
 import { startProjections, type Projections } from './projections/projections';
 import { createReadModels } from './queries/read-models';
 
 /** How long a command waits for this instance's read models to show it before replying. */
 export const READ_YOUR_WRITES_MS = 2_000;
+/** Room for the largest inline module plus the rest of a CreateApplication request. */
+export const MAX_GRPC_REQUEST_BYTES = MAX_MODULE_BYTES + 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 5_000;
 const LIVE_POLL_MS = 250;
 
@@ -31,7 +39,7 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** Starts the whole api in this process: NATS, event store, projections, gRPC and HTTP listeners. */
+/** Starts the whole api in this process: NATS, event store, projections, log stream, gRPC and HTTP listeners. */
 export async function startApi(config: ApiConfig, options: StartApiOptions = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger(config.logLevel);
   // Undone in reverse order on stop, or when startup fails half-way.
@@ -43,29 +51,38 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
 
     const eventStore = await openDomainEventStore(nc);
     teardown.add(() => eventStore.close());
+    const retention = config.deviceLogs ?? DEFAULT_DEVICE_LOG_RETENTION;
+    const logStream = await ensureDeviceLogStream(nc, retention);
+    logger.info('device log stream ready', { change: logStream, ...retention });
 
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
     const projections = await startProjections(eventStore, metrics, logger);
     teardown.add(() => projections.stop());
 
-    const readModels = createReadModels(projections.stores);
+    const gate = new ReadModelGate();
+    const readModels = createReadModels(projections.stores, gate);
     const commands = new CommandRunner({
       store: eventStore,
       logger,
       waitForReadModels: (context, position) => projections.waitForPosition(context, position, READ_YOUR_WRITES_MS),
     });
     const authenticator = apiTokenAuthenticator(config.tokens);
+    const trust = new PublisherTrust(config.trustedPublisherKeys);
+    const logs = new DeviceLogs(nc, readModels.devices, logger);
+    const devices = deviceOperations({ commands, readModels });
+    const rebuildReadModels = rebuildReadModelsOperation(new ReadModelRebuild(projections, gate, logger));
 
-    const deps = { commands, readModels, fleetStore: projections.stores.fleet };
     const grpc = createGrpcServer({
       services: [
-        { definition: DeviceServiceService, implementation: deviceService(deps) },
-        { definition: GatewayServiceService, implementation: gatewayService(deps) },
-        { definition: ApplicationServiceService, implementation: applicationService(deps) },
+        { definition: DeviceServiceService, implementation: deviceService(devices, readModels, logs) },
+        { definition: GatewayServiceService, implementation: gatewayService({ commands, readModels }) },
+        { definition: ApplicationServiceService, implementation: applicationService({ nc, commands, readModels, trust, logger }) },
+        { definition: AdminServiceService, implementation: adminService(rebuildReadModels) },
       ],
       auth: authenticator,
       logger,
+      serverOptions: { 'grpc.max_receive_message_length': MAX_GRPC_REQUEST_BYTES },
     });
     const servingWhenLive = new AbortController();
     teardown.add(async () => {
@@ -74,11 +91,18 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     });
     const live = (await projections.live()).live;
     setServing(grpc, live);
+    // A rebuild makes the instance NOT_SERVING until its read models are whole again.
+    gate.onChange((open) => {
+      if (!servingWhenLive.signal.aborted) setServing(grpc, open);
+    });
     const grpcPort = await grpc.listen(config.grpc.host, config.grpc.port);
     if (!live) void serveOnceLive(grpc, projections, servingWhenLive.signal, logger);
 
     const http: HttpServer = createHttpServer({
       readModels,
+      logs,
+      devices,
+      rebuildReadModels,
       authenticator,
       metrics,
       logger,
@@ -86,7 +110,8 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       readiness: async () => {
         const status = await projections.live();
         const nats = natsConnected();
-        return { ready: nats && status.live, checks: { nats: nats ? 'connected' : 'disconnected', projections: status.contexts } };
+        const checks = { nats: nats ? 'connected' : 'disconnected', projections: status.contexts, readModels: gate.open ? 'available' : 'rebuilding' };
+        return { ready: nats && status.live && gate.open, checks };
       },
     });
     const httpPort = await http.listen(config.http.host, config.http.port);

@@ -26,6 +26,27 @@ describe('loadApiConfig', () => {
     expect(msg).toContain('WASMBED_API_TOKENS.0.tokenSha256');
   });
 
+  it('reads trusted publisher keys (comma-separated hex, any case) and the device log limits', () => {
+    const key = 'AB'.repeat(32);
+    const cfg = loadApiConfig({
+      WASMBED_API_TOKENS: JSON.stringify([token]),
+      WASMBED_TRUSTED_PUBLISHER_KEYS: ` ${key}, ${'cd'.repeat(32)} ,`,
+      WASMBED_DEVICE_LOGS_MAX_AGE_SECONDS: '3600',
+      WASMBED_DEVICE_LOGS_MAX_BYTES: '1048576',
+    });
+    expect(cfg.trustedPublisherKeys).toEqual(['ab'.repeat(32), 'cd'.repeat(32)]);
+    expect(cfg.deviceLogs).toEqual({ maxAgeMs: 3_600_000, maxBytes: 1_048_576, maxMessageBytes: 32 * 1024 });
+    const defaults = loadApiConfig({ WASMBED_API_TOKENS: JSON.stringify([token]) });
+    expect(defaults.trustedPublisherKeys).toEqual([]);
+    expect(defaults.deviceLogs).toMatchObject({ maxAgeMs: 86_400_000, maxBytes: 256 * 1024 * 1024 });
+  });
+
+  it('names bad publisher keys and log limits', () => {
+    const env = { WASMBED_API_TOKENS: JSON.stringify([token]), WASMBED_TRUSTED_PUBLISHER_KEYS: 'abc', WASMBED_DEVICE_LOGS_MAX_BYTES: '0' };
+    expect(() => loadApiConfig(env)).toThrow(/WASMBED_TRUSTED_PUBLISHER_KEYS.0 must be 32-byte Ed25519 public keys as 64 hex digits/);
+    expect(() => loadApiConfig(env)).toThrow(/WASMBED_DEVICE_LOGS_MAX_BYTES/);
+  });
+
   it('requires tokens and rejects invalid JSON', () => {
     expect(() => loadApiConfig({})).toThrow(/WASMBED_API_TOKENS is required/);
     expect(() => loadApiConfig({ WASMBED_API_TOKENS: '{' })).toThrow(/WASMBED_API_TOKENS is not valid JSON/);

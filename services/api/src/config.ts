@@ -1,3 +1,4 @@
+import { DEFAULT_DEVICE_LOG_RETENTION, type DeviceLogRetention } from '@wasmbed/device-bus';
 import { apiTokensSchema, hostPortSchema, logLevelSchema, parseEnvConfig, type ApiToken, type HostPort, type LogLevel } from '@wasmbed/service-kit';
 import { z } from 'zod';
 
@@ -9,7 +10,18 @@ export type ApiConfig = {
   http: HostPort;
   tokens: ApiToken[];
   logLevel: LogLevel;
+  /** Lowercase hex Ed25519 keys whose manifests are admitted; empty or absent = any publisher. */
+  trustedPublisherKeys?: string[];
+  /** Limits of the device log stream; absent = DEFAULT_DEVICE_LOG_RETENTION. */
+  deviceLogs?: DeviceLogRetention;
 };
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const publisherKeys = z
+  .string()
+  .transform((raw) => raw.split(',').map((key) => key.trim().toLowerCase()).filter((key) => key !== ''))
+  .pipe(z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be 32-byte Ed25519 public keys as 64 hex digits, separated by commas')));
 
 const schema = z
   .object({
@@ -19,6 +31,9 @@ const schema = z
     /** JSON array of {subject, role, tokenSha256}; only hashes, never tokens. */
     WASMBED_API_TOKENS: apiTokensSchema({ required: true }),
     WASMBED_LOG_LEVEL: logLevelSchema,
+    WASMBED_TRUSTED_PUBLISHER_KEYS: publisherKeys.prefault(''),
+    WASMBED_DEVICE_LOGS_MAX_AGE_SECONDS: positiveInt(10 * 365 * 86_400).default(DEFAULT_DEVICE_LOG_RETENTION.maxAgeMs / 1000),
+    WASMBED_DEVICE_LOGS_MAX_BYTES: positiveInt(Number.MAX_SAFE_INTEGER).default(DEFAULT_DEVICE_LOG_RETENTION.maxBytes),
   })
   .transform(
     (c): ApiConfig => ({
@@ -27,6 +42,12 @@ const schema = z
       http: c.WASMBED_API_HTTP_ADDR,
       tokens: c.WASMBED_API_TOKENS,
       logLevel: c.WASMBED_LOG_LEVEL,
+      trustedPublisherKeys: c.WASMBED_TRUSTED_PUBLISHER_KEYS,
+      deviceLogs: {
+        ...DEFAULT_DEVICE_LOG_RETENTION,
+        maxAgeMs: c.WASMBED_DEVICE_LOGS_MAX_AGE_SECONDS * 1000,
+        maxBytes: c.WASMBED_DEVICE_LOGS_MAX_BYTES,
+      },
     }),
   );
 

@@ -10,15 +10,29 @@ export interface CallContext {
   readonly now: string;
 }
 
+/** The caller of a command, whatever the transport. */
+export interface Caller {
+  /** The token's subject, recorded as the events' actor. */
+  readonly actor: string;
+  /** The client's x-correlation-id, if it sent one. */
+  readonly correlationId?: string;
+}
+
 export const CORRELATION_ID_METADATA_KEY = 'x-correlation-id';
 
-export function callContextOf(commandId: string, actor: string, metadata: Metadata, now: Date = new Date()): CallContext {
-  const id = commandId === '' ? randomUUID() : commandId;
+/** The caller of a gRPC call: its principal and its x-correlation-id metadata entry. */
+export function grpcCaller(subject: string, metadata: Metadata): Caller {
   const [correlation] = metadata.get(CORRELATION_ID_METADATA_KEY);
+  return { actor: subject, correlationId: typeof correlation === 'string' ? correlation : undefined };
+}
+
+export function callContextOf(commandId: string, caller: Caller, now: Date = new Date()): CallContext {
+  const id = commandId === '' ? randomUUID() : commandId;
+  const correlation = caller.correlationId;
   return {
     commandId: id,
-    correlationId: typeof correlation === 'string' && correlation !== '' ? correlation : id,
-    actor,
+    correlationId: correlation !== undefined && correlation !== '' ? correlation : id,
+    actor: caller.actor,
     now: now.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
-import { contextOf, type AggregateType, type Command, type Decider } from '@wasmbed/domain';
-import { handleCommand, type DomainEvent, type EventStore, type RecordedEvent } from '@wasmbed/event-log';
+import { contextOf, initialStateOf, type AggregateType, type Command, type Decider } from '@wasmbed/domain';
+import { deterministicEventId, handleCommand, type DomainEvent, type EventStore, type RecordedEvent, type StreamRef } from '@wasmbed/event-log';
+import { domainEventOf } from '@wasmbed/read-models';
 import type { Logger } from '../logger';
 import type { CallContext } from './call-context';
 import { ExpectedVersionStore } from './expected-version-store';
@@ -48,10 +49,8 @@ export class CommandRunner {
     run: RunOptions,
   ): Promise<CommandOutcome<E, S>> {
     const stream = { aggregateType: target.aggregateType, aggregateId };
-    const store =
-      run.expectedVersion === 0 ? this.options.store : new ExpectedVersionStore(this.options.store, stream, run.expectedVersion, call.commandId);
     const result = await handleCommand({
-      store,
+      store: this.#storeFor(stream, run.expectedVersion, call),
       decider: target.decider,
       stream,
       command: build({ now: call.now, actor: call.actor }),
@@ -63,6 +62,36 @@ export class CommandRunner {
     const version = last?.position ?? result.nextExpectedVersion;
     await this.#awaitReadModels(contextOf(target.aggregateType), version, call);
     return { version, events: result.events, state: result.state };
+  }
+
+  /**
+   * Decides the command on the stream as it is now, without appending, so a
+   * caller can refuse before a side effect (storing a module) what the run
+   * would refuse, a stale expected version included. A command id already in
+   * the stream previews as nothing: running it again answers its first outcome.
+   */
+  async preview<C extends Command, E extends DomainEvent, S>(
+    target: CommandTarget<C, E, S>,
+    aggregateId: string,
+    call: CallContext,
+    build: (metadata: Command['metadata']) => C,
+    expectedVersion: number,
+  ): Promise<E[]> {
+    const stream = { aggregateType: target.aggregateType, aggregateId };
+    try {
+      const { events } = await this.#storeFor(stream, expectedVersion, call).readStream<E>(stream);
+      const retryMarker = deterministicEventId(call.commandId, 0);
+      if (events.some((e) => e.metadata.eventId === retryMarker)) return [];
+      const state = events.reduce((s, e) => target.decider.evolve(s, domainEventOf(e)), initialStateOf(target.decider));
+      return target.decider.decide(build({ now: call.now, actor: call.actor }), state);
+    } catch (err) {
+      throw toRequestError(err);
+    }
+  }
+
+  /** The event store, guarded by the client's expected version when it sent one. */
+  #storeFor(stream: StreamRef, expectedVersion: number, call: CallContext): EventStore {
+    return expectedVersion === 0 ? this.options.store : new ExpectedVersionStore(this.options.store, stream, expectedVersion, call.commandId);
   }
 
   /** The command is done either way: a slow projection costs freshness, not the reply. */

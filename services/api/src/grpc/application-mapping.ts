@@ -21,9 +21,9 @@ import {
 } from '@wasmbed/proto';
 
 /**
- * ApplicationService requests as domain commands. Only `uri` module sources
- * reach this point (inline content is refused at the edge: the domain keeps
- * no module bytes).
+ * ApplicationService requests as domain commands. The domain keeps no module
+ * bytes: inline content is put in the module store by the operation, and the
+ * spec records only the module's SHA-256 and size (and `uri` when given).
  */
 export function toSpecInput(spec: ApplicationSpec): ApplicationSpecInput {
   // Unset messages read as their defaults, as proto3 defines them; the domain then names what is missing.

@@ -15,16 +15,14 @@ import type {
   UpdateApplicationRequest,
 } from '@wasmbed/proto';
 import { z } from 'zod';
-import { callContextOf } from '../commands/call-context';
-import type { CommandOutcome, CommandRunner } from '../commands/command-runner';
+import { admittedSpecOperation, type AdmissionDeps } from '../admission/admitted-spec-operation';
+import { callContextOf, grpcCaller } from '../commands/call-context';
+import type { CommandOutcome } from '../commands/command-runner';
 import { planDeployment } from '../commands/deploy-targets';
 import { APPLICATION } from '../commands/targets';
 import { RollbackRevisionMismatch } from '../errors';
-import { COLLECTIONS, type DeviceDoc } from '../projections/documents';
-import type { ObservedDocumentStore } from '../projections/observed-document-store';
-import { allDocuments } from '../queries/collection-pages';
+import type { Logger } from '../logger';
 import { applicationFilter } from '../queries/filters';
-import type { ReadModels } from '../queries/read-models';
 import {
   toCreateApplication,
   toDeleteApplication,
@@ -36,14 +34,12 @@ import {
   toUpdateApplication,
   type WithSpec,
 } from './application-mapping';
-import { commandHandler } from './command-handler';
+import { commandHandler, operationHandler } from './command-handler';
 import { getHandler, listHandler, watchHandler } from './query-handlers';
 import { bytesOfLength, checked, commandFields, nonEmpty } from './request-schemas';
 
-export interface ApplicationServiceDeps {
-  readonly commands: CommandRunner;
-  readonly readModels: ReadModels;
-  readonly fleetStore: ObservedDocumentStore;
+export interface ApplicationServiceDeps extends AdmissionDeps {
+  readonly logger: Logger;
 }
 
 const specSchema = z.looseObject(
@@ -51,17 +47,19 @@ const specSchema = z.looseObject(
     module: z.looseObject(
       {
         sha256: bytesOfLength(32, 'the SHA-256 of the module'),
-        source: z
-          .unknown()
-          .refine(
-            (source) => (source as { $case?: string } | undefined)?.$case !== 'inlineContent',
-            'inlineContent is not supported yet: publish the module and pass its uri',
-          ),
+        source: z.unknown().refine((source) => source !== undefined, 'is required: set uri or inlineContent'),
       },
       'is required',
     ),
     manifestSignature: bytesOfLength(64, 'an Ed25519 signature'),
     publisherKey: bytesOfLength(32, 'an Ed25519 public key'),
+    config: z.looseObject(
+      {
+        // Part of the signed manifest, which has no "device default".
+        memoryLimitBytes: z.number().int().min(1, 'must be set (at least 1 byte): the memory limit is part of the signed manifest'),
+      },
+      'is required',
+    ),
   },
   'is required',
 );
@@ -69,23 +67,24 @@ const specSchema = z.looseObject(
 const revisionOf = (outcome: CommandOutcome<ApplicationEvent, unknown>) => (outcome.state as ApplicationState).rollout?.revision ?? 0;
 
 /** ApplicationService: every method implemented. */
-export function applicationService({ commands, readModels, fleetStore }: ApplicationServiceDeps): ApplicationServiceServer {
+export function applicationService(deps: ApplicationServiceDeps): ApplicationServiceServer {
+  const { commands, readModels, logger } = deps;
   return {
-    createApplication: commandHandler(commands, {
-      role: 'operator',
-      schema: checked<WithSpec<CreateApplicationRequest>>({ ...commandFields, spec: specSchema }),
-      target: APPLICATION,
-      build: toCreateApplication,
-      respond: (outcome) => ({ version: outcome.version, revision: 1 }),
-    }),
-    updateApplication: commandHandler(commands, {
-      role: 'operator',
-      schema: checked<WithSpec<UpdateApplicationRequest>>({ ...commandFields, spec: specSchema }),
-      target: APPLICATION,
-      build: toUpdateApplication,
-      // An unchanged spec creates no revision: the latest one is the answer.
-      respond: (outcome) => ({ version: outcome.version, revision: createdRevision(outcome.events) ?? (outcome.state as ApplicationState).revisions.length }),
-    }),
+    createApplication: operationHandler(
+      admittedSpecOperation(deps, {
+        schema: checked<WithSpec<CreateApplicationRequest>>({ ...commandFields, spec: specSchema }),
+        build: toCreateApplication,
+        respond: (outcome) => ({ version: outcome.version, revision: 1 }),
+      }),
+    ),
+    updateApplication: operationHandler(
+      admittedSpecOperation(deps, {
+        schema: checked<WithSpec<UpdateApplicationRequest>>({ ...commandFields, spec: specSchema }),
+        build: toUpdateApplication,
+        // An unchanged spec creates no revision: the latest one is the answer.
+        respond: (outcome) => ({ version: outcome.version, revision: createdRevision(outcome.events) ?? (outcome.state as ApplicationState).revisions.length }),
+      }),
+    ),
     deleteApplication: commandHandler(commands, {
       role: 'operator',
       schema: checked<DeleteApplicationRequest>(commandFields),
@@ -114,7 +113,8 @@ export function applicationService({ commands, readModels, fleetStore }: Applica
       role: 'operator',
       schema: checked<RollbackRolloutRequest>({ ...commandFields, reason: nonEmpty }),
       async handle(request, ctx) {
-        const outcome = await commands.run(rollingBackTo(request.name, request.toRevision), request.name, callContextOf(request.commandId, ctx.principal.subject, ctx.metadata), (metadata) => toRollbackRollout(request, metadata), {
+        const call = callContextOf(request.commandId, grpcCaller(ctx.principal.subject, ctx.metadata));
+        const outcome = await commands.run(rollingBackTo(request.name, request.toRevision), request.name, call, (metadata) => toRollbackRollout(request, metadata), {
           expectedVersion: request.expectedVersion,
         });
         return { version: outcome.version, revision: revisionOf(outcome) };
@@ -129,13 +129,25 @@ export function applicationService({ commands, readModels, fleetStore }: Applica
       async handle(request, ctx) {
         const app = await readModels.applications.find(request.name);
         if (app === undefined) throw new ApplicationNotFound(request.name);
-        const devices: DeviceDoc[] = [];
-        for await (const { doc } of allDocuments<DeviceDoc>(fleetStore, COLLECTIONS.devices)) devices.push(doc);
+        const devices = (await readModels.devices.documents()).map(({ doc }) => doc);
         const plan = planDeployment(app.app, request.revision, devices);
-        const outcome = await commands.run(APPLICATION, request.name, callContextOf(request.commandId, ctx.principal.subject, ctx.metadata), (metadata) => toDeployApplication(request.name, plan.revision, plan.targets, metadata), {
+        const call = callContextOf(request.commandId, grpcCaller(ctx.principal.subject, ctx.metadata));
+        const outcome = await commands.run(APPLICATION, request.name, call, (metadata) => toDeployApplication(request.name, plan.revision, plan.targets, metadata), {
           expectedVersion: request.expectedVersion,
         });
-        return { version: outcome.version, revision: revisionOf(outcome) || plan.revision };
+        if (plan.excluded.length > 0) {
+          logger.info('devices left out of a rollout: they cannot run the revision', {
+            application: request.name,
+            revision: plan.revision,
+            excluded: plan.excluded,
+            commandId: call.commandId,
+          });
+        }
+        return {
+          version: outcome.version,
+          revision: revisionOf(outcome) || plan.revision,
+          excludedDevices: plan.excluded.map(({ device, reasons }) => ({ device, reasons: [...reasons] })),
+        };
       },
     }),
     getApplication: getHandler(readModels.applications, (application) => ({ application })),

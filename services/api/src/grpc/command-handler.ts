@@ -1,10 +1,11 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { Command, CommandMetadata } from '@wasmbed/domain';
 import type { DomainEvent } from '@wasmbed/event-log';
-import { unaryHandler, type HandlerContext, type Role } from '@wasmbed/grpc-kit';
+import { unaryHandler, type Role } from '@wasmbed/grpc-kit';
 import type { z } from 'zod';
-import { callContextOf } from '../commands/call-context';
+import { callContextOf, grpcCaller } from '../commands/call-context';
 import type { CommandOutcome, CommandRunner, CommandTarget } from '../commands/command-runner';
+import type { Operation } from '../commands/operation';
 
 /** The two fields every command request starts with, plus the aggregate's name. */
 export interface CommandRequest {
@@ -26,22 +27,38 @@ export interface CommandHandlerSpec<Req extends CommandRequest, C extends Comman
   readonly precheck?: (request: Req) => Promise<void>;
 }
 
-/** Runs one command per call against the aggregate named by the request. */
-export function commandHandler<Wire, Req extends CommandRequest, C extends Command, E extends DomainEvent, S, Res = { version: number }>(
+/** One command per call against the aggregate named by the request. */
+export function commandOperation<Req extends CommandRequest, C extends Command, E extends DomainEvent, S, Res = { version: number }>(
   commands: CommandRunner,
   spec: CommandHandlerSpec<Req, C, E, S, Res>,
-): handleUnaryCall<Wire, Res> {
+): Operation<Req, Res> {
   const respond = spec.respond ?? ((outcome: CommandOutcome<E, S>) => ({ version: outcome.version }) as Res);
-  return unaryHandler<Wire, Res, Req>({
+  return {
     role: spec.role,
     schema: spec.schema,
-    async handle(request: Req, ctx: HandlerContext) {
+    async run(request, caller) {
       await spec.precheck?.(request);
-      const outcome = await commands.run(spec.target, request.name, callContextOf(request.commandId, ctx.principal.subject, ctx.metadata), (metadata) => spec.build(request, metadata), {
+      const outcome = await commands.run(spec.target, request.name, callContextOf(request.commandId, caller), (metadata) => spec.build(request, metadata), {
         expectedVersion: request.expectedVersion,
         fieldRenames: spec.fieldRenames,
       });
       return respond(outcome, request);
     },
+  };
+}
+
+/** A unary gRPC method running an operation as the calling principal. */
+export function operationHandler<Wire, Req, Res>(operation: Operation<Req, Res>): handleUnaryCall<Wire, Res> {
+  return unaryHandler<Wire, Res, Req>({
+    role: operation.role,
+    schema: operation.schema,
+    handle: (request, ctx) => operation.run(request, grpcCaller(ctx.principal.subject, ctx.metadata)),
   });
+}
+
+export function commandHandler<Wire, Req extends CommandRequest, C extends Command, E extends DomainEvent, S, Res = { version: number }>(
+  commands: CommandRunner,
+  spec: CommandHandlerSpec<Req, C, E, S, Res>,
+): handleUnaryCall<Wire, Res> {
+  return operationHandler(commandOperation(commands, spec));
 }

@@ -1,6 +1,6 @@
 import { validateRequest } from '@wasmbed/grpc-kit';
 import { RegisterDeviceRequest, SetPairingModeRequest } from '@wasmbed/proto';
-import { setPairingModeSchema } from './device-service';
+import { setPairingModeSchema } from '../commands/pairing';
 import { bytesOfLength, checked, commandFields } from './request-schemas';
 
 const pairing = (target: SetPairingModeRequest['target'], durationSeconds = 0) =>

@@ -1,29 +1,33 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
 import type { Authenticator } from '@wasmbed/grpc-kit';
 import { authenticateHttp, listenOn, sendError, sendJson } from '@wasmbed/service-kit';
 import type { Registry } from 'prom-client';
-import { InvalidQuery } from '../errors';
 import type { Logger } from '../logger';
+import type { DeviceLogs } from '../logs/device-logs';
 import type { ReadModels } from '../queries/read-models';
-import { apiRoutes } from './api-routes';
 import { streamChanges } from './event-stream';
+import type { HttpHandler } from './http-context';
 import { sendFailure } from './http-errors';
+import { deviceLogRoute } from './log-route';
+import { pairingStatusRoute } from './pairing-status-route';
+import { readRoutes } from './read-routes';
+import { HTTP_ROUTES, type RouteHandlerName } from './route-table';
+import { Router } from './router';
+import { writeRoutes, type WriteRouteDeps } from './write-routes';
 
-function decodeName(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new InvalidQuery('name', 'is not valid percent-encoding');
-  }
-}
+/** services/api/openapi.yaml: two levels up from src/http (tests) and dist/http (built) alike. */
+export const OPENAPI_PATH = resolve(__dirname, '..', '..', 'openapi.yaml');
 
 export interface Readiness {
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, unknown>>;
 }
 
-export interface HttpServerOptions {
+export interface HttpServerOptions extends WriteRouteDeps {
   readonly readModels: ReadModels;
+  readonly logs: DeviceLogs;
   readonly authenticator: Authenticator;
   readonly metrics: Registry;
   readonly readiness: () => Promise<Readiness>;
@@ -38,61 +42,62 @@ export interface HttpServer {
   close(graceMs?: number): Promise<void>;
 }
 
-const RESOURCE_PATH = /^\/api\/v1\/(devices|gateways|applications)(?:\/([^/]+))?$/;
-
 /**
- * The read-only HTTP face: probes and metrics without credentials, the
- * /api/v1 read models and their change stream with a viewer token. Writes
- * are gRPC only.
+ * The HTTP face, dispatched from HTTP_ROUTES: probes, metrics and the API
+ * description without credentials; the /api/v1 read models, device logs and
+ * change stream for viewers; device and pairing commands for operators; the
+ * read-model rebuild for admins.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { logger } = options;
-  const routes = apiRoutes(options.readModels);
-  const streams = new Set<AbortController>();
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://api.invalid');
-    const path = url.pathname;
-    if (req.method !== 'GET') {
-      sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed: the HTTP API is read-only (use gRPC for commands)`, { allow: 'GET' });
-      return;
-    }
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
+  const openapi = readFileSync(OPENAPI_PATH);
+  const handlers: Record<RouteHandlerName, HttpHandler> = {
+    health: async ({ res }) => sendJson(res, 200, { status: 'ok' }),
+    readiness: async ({ res }) => {
       const readiness = await options.readiness();
-      return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not_ready', checks: readiness.checks });
-    }
-    if (path === '/metrics') {
+      sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not_ready', checks: readiness.checks });
+    },
+    metrics: async ({ res }) => {
       const body = await options.metrics.metrics();
       res.writeHead(200, { 'content-type': options.metrics.contentType });
       res.end(body);
-      return;
+    },
+    openapi: async ({ res }) => {
+      res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'content-length': openapi.length });
+      res.end(openapi);
+    },
+    ...readRoutes(options.readModels),
+    deviceLogs: deviceLogRoute(options.logs, options.heartbeatMs),
+    events: ({ res, signal }) => streamChanges(res, options.readModels, signal, options.heartbeatMs),
+    pairingStatus: pairingStatusRoute(options.readModels.gateways),
+    ...writeRoutes(options),
+  };
+  const router = new Router(HTTP_ROUTES);
+  // Every request in flight, so close() can end the long-lived ones (event streams).
+  const inFlight = new Set<AbortController>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    const method = req.method ?? 'GET';
+    const match = router.match(method, url.pathname);
+    if (match.kind === 'not_found') return sendError(res, 404, 'not_found', `no route for ${url.pathname}`);
+    if (match.kind === 'method_not_allowed') {
+      const allow = match.allowed.join(', ');
+      return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname} (allowed: ${allow})`, { allow });
     }
-    if (path === '/api/v1/events') {
-      await authenticateHttp(req, options.authenticator, 'viewer', 'GET /api/v1/events');
-      const controller = new AbortController();
-      streams.add(controller);
-      res.once('close', () => controller.abort());
-      try {
-        await streamChanges(res, options.readModels, controller.signal, options.heartbeatMs);
-      } finally {
-        streams.delete(controller);
-      }
-      return;
-    }
-    const match = RESOURCE_PATH.exec(path);
-    if (match) {
-      const [, collection, name] = match;
-      await authenticateHttp(req, options.authenticator, 'viewer', `GET /api/v1/${collection}`);
-      const route = routes[collection];
-      const body = name === undefined ? await route.list(url.searchParams) : await route.get(decodeName(name));
-      return sendJson(res, 200, body);
-    }
-    sendError(res, 404, 'not_found', `no route for ${path}`);
+    const { route, params } = match;
+    const principal = route.auth === 'none' ? undefined : await authenticateHttp(req, options.authenticator, route.auth, `${route.method} ${route.path}`);
+    await handlers[route.handler]({ req, res, url, params, principal, signal });
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    res.once('close', () => {
+      controller.abort();
+      inFlight.delete(controller);
+    });
+    handle(req, res, controller.signal).catch((err: unknown) => {
       if (res.headersSent) {
         logger.error('HTTP response failed after it started', { path: req.url, error: err });
         res.destroy();
@@ -105,8 +110,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   return {
     listen: (host, port) => listenOn(server, host, port),
     close(graceMs = 5_000) {
-      return new Promise<void>((resolve) => {
-        for (const stream of streams) stream.abort();
+      return new Promise<void>((done) => {
+        for (const request of inFlight) request.abort();
         // Keep-alive connections turn idle only once their response ends (event
         // streams included): sweep them until the server has closed.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
@@ -114,7 +119,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         server.close(() => {
           clearInterval(sweep);
           clearTimeout(force);
-          resolve();
+          done();
         });
         server.closeIdleConnections();
       });

@@ -1,4 +1,5 @@
 import type { Application, Device, Gateway } from '@wasmbed/proto';
+import type { ReadModelGate } from '../admin/read-model-gate';
 import { COLLECTIONS, type ApplicationDoc, type DeploymentsDoc, type DeviceDoc, type GatewayDoc } from '../projections/documents';
 import type { ObservedDocumentStore } from '../projections/observed-document-store';
 import { toApplicationMessage } from '../views/application-view';
@@ -11,15 +12,23 @@ export interface ReadModels {
   readonly devices: ResourceReader<DeviceDoc, Device>;
   readonly gateways: ResourceReader<GatewayDoc, Gateway>;
   readonly applications: ResourceReader<ApplicationDoc, Application>;
+  /** Closed while the read models are rebuilt. */
+  readonly gate: ReadModelGate;
 }
 
-export function createReadModels(stores: { fleet: ObservedDocumentStore; apps: ObservedDocumentStore }, clock: () => Date = () => new Date()): ReadModels {
+export function createReadModels(
+  stores: { fleet: ObservedDocumentStore; apps: ObservedDocumentStore },
+  gate: ReadModelGate,
+  clock: () => Date = () => new Date(),
+): ReadModels {
   return {
+    gate,
     devices: new ResourceReader<DeviceDoc, Device>({
       resource: 'device',
       store: stores.fleet,
       collection: COLLECTIONS.devices,
       context: 'fleet',
+      gate,
       // What runs on a device comes from the apps log, joined at read time.
       toMessage: async (doc) => toDeviceMessage(doc, (await stores.apps.get<DeploymentsDoc>(COLLECTIONS.deployments, doc.device.deviceId))?.doc),
     }),
@@ -28,6 +37,7 @@ export function createReadModels(stores: { fleet: ObservedDocumentStore; apps: O
       store: stores.fleet,
       collection: COLLECTIONS.gateways,
       context: 'fleet',
+      gate,
       toMessage: (doc) => toGatewayMessage(doc, clock()),
     }),
     applications: new ResourceReader<ApplicationDoc, Application>({
@@ -35,6 +45,7 @@ export function createReadModels(stores: { fleet: ObservedDocumentStore; apps: O
       store: stores.apps,
       collection: COLLECTIONS.applications,
       context: 'apps',
+      gate,
       toMessage: toApplicationMessage,
     }),
   };

@@ -79,3 +79,13 @@ export async function reflectedServices(address: string): Promise<string[]> {
     client.close();
   }
 }
+
+/** Every message of a server stream that ends by itself. */
+export function readAll<T>(stream: ClientReadableStream<T>): Promise<T[]> {
+  const seen: T[] = [];
+  return new Promise((resolve, reject) => {
+    stream.on('data', (message: T) => seen.push(message));
+    stream.on('error', (err) => reject(err));
+    stream.on('end', () => resolve(seen));
+  });
+}

@@ -1,5 +1,5 @@
 // Test-only HTTP helpers (excluded from the build).
-import { get, type ClientRequest, type IncomingMessage } from 'node:http';
+import { get, request, type ClientRequest, type IncomingMessage } from 'node:http';
 
 function headers(token?: string): Record<string, string> {
   return token === undefined ? {} : { authorization: `Bearer ${token}` };
@@ -19,6 +19,25 @@ export function getText(url: string, token?: string): Promise<{ status: number; 
 export async function getJson<T = unknown>(url: string, token?: string): Promise<{ status: number; body: T }> {
   const { status, body } = await getText(url, token);
   return { status, body: JSON.parse(body) as T };
+}
+
+/** A request with a JSON body (or a raw string body); answers status, headers and the parsed JSON body. */
+export function sendJson<T = unknown>(
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: T }> {
+  const payload = options.body === undefined ? '' : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { 'content-type': 'application/json', ...headers(options.token), ...options.headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as T }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 export interface SseEvent {

@@ -174,15 +174,23 @@ export interface WasmModule {
   /** SHA-256 of the module bytes, 32 bytes. Devices verify it before running. */
   sha256: Buffer;
   sizeBytes: number;
-  /** Where the module comes from. */
+  /**
+   * Where the module comes from. Gateways read modules from the platform's
+   * module store (keyed by `sha256`) only.
+   */
   source?:
     | //
-    /** URI the gateways download the module from (https:// or an object store). */
+    /**
+     * A reference kept with the revision; the module itself must already be
+     * in the module store (uploaded earlier with `inline_content`): the api
+     * downloads nothing.
+     */
     { $case: "uri"; value: string }
     | //
     /**
-     * The module itself, for small modules. Queries never return it: read
-     * models keep only `sha256` and `size_bytes`.
+     * The module itself (at most 16 MiB): the api checks it and puts it in
+     * the module store. Queries never return it: read models keep only
+     * `sha256` and `size_bytes`.
      */
     { $case: "inlineContent"; value: Buffer }
     | undefined;
@@ -190,7 +198,10 @@ export interface WasmModule {
 
 /** Limits and start-up settings of the Wasm instance on each device. */
 export interface RuntimeConfig {
-  /** Linear memory cap; 0 = device default. */
+  /**
+   * Linear memory cap, at least 1 (e.g. 65536, one Wasm page). It is part of
+   * the signed manifest, so there is no device default: 0 is refused.
+   */
   memoryLimitBytes: number;
   /** CPU time per invocation; 0 = device default. */
   cpuTimeLimitMs: number;
@@ -248,7 +259,13 @@ export interface ApplicationSpec {
   module?:
     | WasmModule
     | undefined;
-  /** Ed25519 signature (64 bytes) by the publisher over the module's SHA-256. */
+  /**
+   * Ed25519 signature (64 bytes) by the publisher over the deterministic
+   * encoding of this revision's manifest (@wasmbed/protocol:
+   * encodeManifest(manifestFromSource({name, revision, module: {sha256 hex,
+   * size_bytes}, entry_point, required_host_functions, config}))). The
+   * manifest names the revision, so each revision is signed on its own.
+   */
   manifestSignature: Buffer;
   /**
    * Publisher's Ed25519 public key (32 bytes); devices check the signature
@@ -396,6 +413,18 @@ export interface DeployApplicationResponse {
   version: number;
   /** The revision being rolled out. */
   revision: number;
+  /**
+   * Devices the selector (or all_devices) matched but that cannot run the
+   * revision, sorted by name; they are not targets of the rollout.
+   */
+  excludedDevices: ExcludedDevice[];
+}
+
+/** A device left out of a rollout, and why. */
+export interface ExcludedDevice {
+  device: string;
+  /** e.g. "runtime lacks host function wasmbed.gpio_write". */
+  reasons: string[];
 }
 
 export interface StopApplicationRequest {
@@ -3022,7 +3051,7 @@ export const DeployApplicationRequest: MessageFns<DeployApplicationRequest> = {
 };
 
 function createBaseDeployApplicationResponse(): DeployApplicationResponse {
-  return { version: 0, revision: 0 };
+  return { version: 0, revision: 0, excludedDevices: [] };
 }
 
 export const DeployApplicationResponse: MessageFns<DeployApplicationResponse> = {
@@ -3032,6 +3061,9 @@ export const DeployApplicationResponse: MessageFns<DeployApplicationResponse> = 
     }
     if (message.revision !== 0) {
       writer.uint32(16).uint32(message.revision);
+    }
+    for (const v of message.excludedDevices) {
+      ExcludedDevice.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -3065,6 +3097,14 @@ export const DeployApplicationResponse: MessageFns<DeployApplicationResponse> = 
             message.revision = reader.uint32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.excludedDevices.push(ExcludedDevice.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3081,6 +3121,11 @@ export const DeployApplicationResponse: MessageFns<DeployApplicationResponse> = 
     return {
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
       revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      excludedDevices: globalThis.Array.isArray(object?.excludedDevices)
+        ? object.excludedDevices.map((e: any) => ExcludedDevice.fromJSON(e))
+        : globalThis.Array.isArray(object?.excluded_devices)
+        ? object.excluded_devices.map((e: any) => ExcludedDevice.fromJSON(e))
+        : [],
     };
   },
 
@@ -3092,6 +3137,9 @@ export const DeployApplicationResponse: MessageFns<DeployApplicationResponse> = 
     if (message.revision !== 0) {
       obj.revision = Math.round(message.revision);
     }
+    if (message.excludedDevices?.length) {
+      obj.excludedDevices = message.excludedDevices.map((e) => ExcludedDevice.toJSON(e));
+    }
     return obj;
   },
 
@@ -3102,6 +3150,92 @@ export const DeployApplicationResponse: MessageFns<DeployApplicationResponse> = 
     const message = createBaseDeployApplicationResponse();
     message.version = object.version ?? 0;
     message.revision = object.revision ?? 0;
+    message.excludedDevices = object.excludedDevices?.map((e) => ExcludedDevice.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseExcludedDevice(): ExcludedDevice {
+  return { device: "", reasons: [] };
+}
+
+export const ExcludedDevice: MessageFns<ExcludedDevice> = {
+  encode(message: ExcludedDevice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.device !== "") {
+      writer.uint32(10).string(message.device);
+    }
+    for (const v of message.reasons) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExcludedDevice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExcludedDevice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.device = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExcludedDevice {
+    return {
+      device: isSet(object.device) ? globalThis.String(object.device) : "",
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ExcludedDevice): unknown {
+    const obj: any = {};
+    if (message.device !== "") {
+      obj.device = message.device;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExcludedDevice>, I>>(base?: I): ExcludedDevice {
+    return ExcludedDevice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExcludedDevice>, I>>(object: I): ExcludedDevice {
+    const message = createBaseExcludedDevice();
+    message.device = object.device ?? "";
+    message.reasons = object.reasons?.map((e) => e) || [];
     return message;
   },
 };
@@ -4406,7 +4540,13 @@ export type ApplicationServiceService = typeof ApplicationServiceService;
 export const ApplicationServiceService = {
   /**
    * Creates an application with its first revision; nothing is deployed yet.
-   * Role: operator. Errors: ALREADY_EXISTS, INVALID_ARGUMENT.
+   * Admission: the module must be valid WebAssembly matching `sha256` and
+   * `size_bytes` (sent inline, or already in the module store), and
+   * `manifest_signature` must verify over the manifest of revision 1 (see
+   * ApplicationSpec.manifest_signature).
+   * Role: operator. Errors: ALREADY_EXISTS, INVALID_ARGUMENT (bad module or
+   * signature), FAILED_PRECONDITION (module not in the store, untrusted
+   * publisher, named target devices that cannot run the revision).
    */
   createApplication: {
     path: "/wasmbed.v1.ApplicationService/CreateApplication" as const,
@@ -4421,7 +4561,9 @@ export const ApplicationServiceService = {
   },
   /**
    * Adds a new revision with the given spec; running devices keep the
-   * deployed revision until DeployApplication.
+   * deployed revision until DeployApplication. Admission as for
+   * CreateApplication, for the revision this call creates (latest + 1); a spec
+   * equal to the latest revision's creates nothing and returns that revision.
    * Role: operator. Errors: NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION.
    */
   updateApplication: {
@@ -4451,9 +4593,13 @@ export const ApplicationServiceService = {
     responseDeserialize: (value: Buffer): DeleteApplicationResponse => DeleteApplicationResponse.decode(value),
   },
   /**
-   * Starts a rollout of a revision to the devices its targets select.
+   * Starts a rollout of a revision to the devices its targets select. Named
+   * devices must all be able to run it (required host functions, module
+   * size, memory limit, as far as their reported capabilities tell);
+   * devices a selector or all_devices matches but that cannot run it are
+   * left out and listed in the response.
    * Role: operator. Errors: NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION
-   * (for example a rollout is already in progress).
+   * (a rollout is already in progress, a named device cannot run it).
    */
   deployApplication: {
     path: "/wasmbed.v1.ApplicationService/DeployApplication" as const,
@@ -4565,12 +4711,20 @@ export const ApplicationServiceService = {
 export interface ApplicationServiceServer extends UntypedServiceImplementation {
   /**
    * Creates an application with its first revision; nothing is deployed yet.
-   * Role: operator. Errors: ALREADY_EXISTS, INVALID_ARGUMENT.
+   * Admission: the module must be valid WebAssembly matching `sha256` and
+   * `size_bytes` (sent inline, or already in the module store), and
+   * `manifest_signature` must verify over the manifest of revision 1 (see
+   * ApplicationSpec.manifest_signature).
+   * Role: operator. Errors: ALREADY_EXISTS, INVALID_ARGUMENT (bad module or
+   * signature), FAILED_PRECONDITION (module not in the store, untrusted
+   * publisher, named target devices that cannot run the revision).
    */
   createApplication: handleUnaryCall<CreateApplicationRequest, CreateApplicationResponse>;
   /**
    * Adds a new revision with the given spec; running devices keep the
-   * deployed revision until DeployApplication.
+   * deployed revision until DeployApplication. Admission as for
+   * CreateApplication, for the revision this call creates (latest + 1); a spec
+   * equal to the latest revision's creates nothing and returns that revision.
    * Role: operator. Errors: NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION.
    */
   updateApplication: handleUnaryCall<UpdateApplicationRequest, UpdateApplicationResponse>;
@@ -4580,9 +4734,13 @@ export interface ApplicationServiceServer extends UntypedServiceImplementation {
    */
   deleteApplication: handleUnaryCall<DeleteApplicationRequest, DeleteApplicationResponse>;
   /**
-   * Starts a rollout of a revision to the devices its targets select.
+   * Starts a rollout of a revision to the devices its targets select. Named
+   * devices must all be able to run it (required host functions, module
+   * size, memory limit, as far as their reported capabilities tell);
+   * devices a selector or all_devices matches but that cannot run it are
+   * left out and listed in the response.
    * Role: operator. Errors: NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION
-   * (for example a rollout is already in progress).
+   * (a rollout is already in progress, a named device cannot run it).
    */
   deployApplication: handleUnaryCall<DeployApplicationRequest, DeployApplicationResponse>;
   /**
@@ -4617,7 +4775,13 @@ export interface ApplicationServiceServer extends UntypedServiceImplementation {
 export interface ApplicationServiceClient extends Client {
   /**
    * Creates an application with its first revision; nothing is deployed yet.
-   * Role: operator. Errors: ALREADY_EXISTS, INVALID_ARGUMENT.
+   * Admission: the module must be valid WebAssembly matching `sha256` and
+   * `size_bytes` (sent inline, or already in the module store), and
+   * `manifest_signature` must verify over the manifest of revision 1 (see
+   * ApplicationSpec.manifest_signature).
+   * Role: operator. Errors: ALREADY_EXISTS, INVALID_ARGUMENT (bad module or
+   * signature), FAILED_PRECONDITION (module not in the store, untrusted
+   * publisher, named target devices that cannot run the revision).
    */
   createApplication(
     request: CreateApplicationRequest,
@@ -4636,7 +4800,9 @@ export interface ApplicationServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Adds a new revision with the given spec; running devices keep the
-   * deployed revision until DeployApplication.
+   * deployed revision until DeployApplication. Admission as for
+   * CreateApplication, for the revision this call creates (latest + 1); a spec
+   * equal to the latest revision's creates nothing and returns that revision.
    * Role: operator. Errors: NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION.
    */
   updateApplication(
@@ -4674,9 +4840,13 @@ export interface ApplicationServiceClient extends Client {
     callback: (error: ServiceError | null, response: DeleteApplicationResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Starts a rollout of a revision to the devices its targets select.
+   * Starts a rollout of a revision to the devices its targets select. Named
+   * devices must all be able to run it (required host functions, module
+   * size, memory limit, as far as their reported capabilities tell);
+   * devices a selector or all_devices matches but that cannot run it are
+   * left out and listed in the response.
    * Role: operator. Errors: NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION
-   * (for example a rollout is already in progress).
+   * (a rollout is already in progress, a named device cannot run it).
    */
   deployApplication(
     request: DeployApplicationRequest,

@@ -1,0 +1,81 @@
+import { PermissionDeniedError, roleSatisfies, validateRequest } from '@wasmbed/grpc-kit';
+import {
+  ApproveDeviceResponse,
+  RejectDeviceResponse,
+  RevokeDeviceResponse,
+  type RebuildReadModelsRequest,
+  type RebuildReadModelsResponse,
+} from '@wasmbed/proto';
+import { sendJson } from '@wasmbed/service-kit';
+import { z } from 'zod';
+import type { Operation } from '../commands/operation';
+import type { DeviceOperations } from '../grpc/device-service';
+import { httpCaller, type HttpContext, type HttpHandler } from './http-context';
+import { readJsonBody } from './request-body';
+
+/**
+ * An HTTP route over an operation: the same role, edge checks and work as its
+ * gRPC method. The body is read with a strict schema, turned into the gRPC
+ * request, and the result answered in the proto JSON mapping.
+ */
+function operationRoute<Req, Res>(operation: Operation<Req, Res>, toRequest: (ctx: HttpContext) => Promise<unknown>, toJson: (result: Res) => unknown): HttpHandler {
+  return async (ctx) => {
+    const caller = httpCaller(ctx);
+    if (!roleSatisfies(ctx.principal!.role, operation.role)) throw new PermissionDeniedError(`${ctx.req.method} ${ctx.url.pathname}`, operation.role, ctx.principal!.role);
+    const request = await validateRequest(operation.schema, await toRequest(ctx));
+    sendJson(ctx.res, 200, toJson(await operation.run(request, caller)));
+  };
+}
+
+const commandBody = {
+  commandId: z.string().optional(),
+  expectedVersion: z.number().int().nonnegative().optional(),
+};
+const plainCommandBody = z.strictObject(commandBody);
+const reasonBody = z.strictObject({ ...commandBody, reason: z.string() });
+const pairingBody = z.strictObject({
+  ...commandBody,
+  enabled: z.boolean(),
+  durationSeconds: z.number().int().nonnegative().optional(),
+  /** Absent: every gateway. */
+  gateway: z.string().optional(),
+});
+
+async function deviceCommand(ctx: HttpContext, schema: typeof plainCommandBody | typeof reasonBody) {
+  const body: { commandId?: string; expectedVersion?: number; reason?: string } = await readJsonBody(ctx.req, schema);
+  return { commandId: body.commandId ?? '', expectedVersion: body.expectedVersion ?? 0, name: ctx.params.name, reason: body.reason ?? '' };
+}
+
+export interface WriteRouteDeps {
+  readonly devices: DeviceOperations;
+  readonly rebuildReadModels: Operation<RebuildReadModelsRequest, RebuildReadModelsResponse>;
+}
+
+export function writeRoutes({ devices, rebuildReadModels }: WriteRouteDeps) {
+  return {
+    approveDevice: operationRoute(devices.approveDevice, (ctx) => deviceCommand(ctx, plainCommandBody), (r) => ApproveDeviceResponse.toJSON(r)),
+    rejectDevice: operationRoute(devices.rejectDevice, (ctx) => deviceCommand(ctx, reasonBody), (r) => RejectDeviceResponse.toJSON(r)),
+    revokeDevice: operationRoute(devices.revokeDevice, (ctx) => deviceCommand(ctx, reasonBody), (r) => RevokeDeviceResponse.toJSON(r)),
+    setPairingMode: operationRoute(
+      devices.setPairingMode,
+      async (ctx) => {
+        const body = await readJsonBody(ctx.req, pairingBody);
+        return {
+          commandId: body.commandId ?? '',
+          expectedVersion: body.expectedVersion ?? 0,
+          target: body.gateway === undefined ? { $case: 'allGateways', value: true } : { $case: 'gateway', value: body.gateway },
+          enabled: body.enabled,
+          durationSeconds: body.durationSeconds ?? 0,
+        };
+      },
+      // `enabled` is always written: a left-out false would read as "unknown" to curl users.
+      (r) => ({ results: r.results.map((g) => ({ gateway: g.gateway, enabled: g.enabled, ...(g.until ? { until: g.until.toISOString() } : {}), version: g.version })) }),
+    ),
+    rebuildReadModels: operationRoute(
+      rebuildReadModels,
+      async (ctx) => readJsonBody(ctx.req, z.strictObject({})),
+      // Every count is written, zeros included.
+      (r) => ({ devices: r.devices, gateways: r.gateways, applications: r.applications, eventsReplayed: r.eventsReplayed, durationMs: r.durationMs }),
+    ),
+  } satisfies Record<string, HttpHandler>;
+}
