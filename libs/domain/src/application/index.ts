@@ -18,3 +18,4 @@ export { ApplicationAlreadyExists, ApplicationNotFound, NoRollbackTarget, Revisi
 export { decideApplication } from './decide';
 export { evolveApplication } from './evolve';
 export { applicationDecider, type ApplicationDecider } from './decider';
+export { canRun, eligibleTargets, isDynamicSelection, isEligibleTarget, type DynamicTargetSelection, type RevisionNeeds } from './targets';
