@@ -1,73 +1,15 @@
-/**
- * What a publisher does through the api: sign the manifest of the revision a command
- * will create (manifestFromSource, the same derivation the api verifies) and send the
- * module inline.
- */
-import type { ServiceError } from '@grpc/grpc-js';
-import { ed25519KeyPairFromSeed } from '@wasmbed/pki';
-import type { ApplicationServiceClient, ApplicationSpec, DeploymentTargets, RolloutStrategy } from '@wasmbed/proto';
-import { encodeManifest, manifestFromSource, moduleSha256, signManifest } from '@wasmbed/protocol';
+/** Application commands through the api, as a publisher sends them. */
+import type { ApplicationServiceClient } from '@wasmbed/proto';
+import { call, signedApplicationSpec, type SignedSpecOptions } from '@wasmbed/testing';
 
-export function call<Res>(invoke: (done: (err: ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    invoke((err, res) => (err ? reject(err) : resolve(res)));
-  });
-}
-
-export interface SignedSpecOptions {
-  readonly name: string;
-  readonly revision: number;
-  readonly module: Uint8Array;
-  readonly publisherSeed: Uint8Array;
-  readonly requiredHostFunctions: readonly string[];
-  readonly targets: DeploymentTargets;
-  readonly strategy?: RolloutStrategy;
-  readonly entryPoint?: string;
-  readonly memoryLimitBytes?: number;
-  readonly cpuTimeLimitMs?: number;
-  readonly autoRestart?: boolean;
-  readonly maxRestarts?: number;
-}
-
-export function signedSpec(options: SignedSpecOptions): ApplicationSpec {
-  const sha256 = Buffer.from(moduleSha256(options.module));
-  const config = {
-    memoryLimitBytes: options.memoryLimitBytes ?? 4 * 65_536,
-    cpuTimeLimitMs: options.cpuTimeLimitMs ?? 0,
-    env: {},
-    args: [],
-    autoRestart: options.autoRestart ?? false,
-    maxRestarts: options.maxRestarts ?? 0,
-  };
-  const entryPoint = options.entryPoint ?? 'run';
-  const manifest = encodeManifest(
-    manifestFromSource({
-      name: options.name,
-      revision: options.revision,
-      module: { sha256: sha256.toString('hex'), sizeBytes: options.module.length },
-      entryPoint,
-      requiredHostFunctions: options.requiredHostFunctions,
-      config,
-    }),
-  );
-  return {
-    module: { sha256, sizeBytes: options.module.length, source: { $case: 'inlineContent', value: Buffer.from(options.module) } },
-    manifestSignature: Buffer.from(signManifest(manifest, options.publisherSeed)),
-    publisherKey: Buffer.from(ed25519KeyPairFromSeed(options.publisherSeed).publicKey),
-    entryPoint,
-    requiredHostFunctions: [...options.requiredHostFunctions],
-    config,
-    targets: options.targets,
-    strategy: options.strategy ?? { canary: 0, batch: { $case: 'batchPercent', value: 100 }, healthGateSeconds: 0, failureThreshold: 0 },
-  };
-}
+export { call, type SignedSpecOptions };
 
 export async function createApp(apps: ApplicationServiceClient, spec: SignedSpecOptions): Promise<void> {
-  await call((done) => apps.createApplication({ commandId: '', expectedVersion: 0, name: spec.name, spec: signedSpec(spec) }, done));
+  await call((done) => apps.createApplication({ commandId: '', expectedVersion: 0, name: spec.name, spec: signedApplicationSpec(spec) }, done));
 }
 
 export async function updateApp(apps: ApplicationServiceClient, spec: SignedSpecOptions): Promise<number> {
-  const res = await call<{ revision: number }>((done) => apps.updateApplication({ commandId: '', expectedVersion: 0, name: spec.name, spec: signedSpec(spec) }, done));
+  const res = await call<{ revision: number }>((done) => apps.updateApplication({ commandId: '', expectedVersion: 0, name: spec.name, spec: signedApplicationSpec(spec) }, done));
   return res.revision;
 }
 

@@ -3,16 +3,13 @@
  * built api and gateway services as child processes configured through their
  * environment (as an operator runs them), and a dev PKI in a temp dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensureDevPki, type DevPki } from '@wasmbed/pki';
-import { freePort, startNatsServer, type NatsTestServer } from '@wasmbed/testing';
+import { ProcessOutput, freePort, startNatsServer, startServiceProcess, waitForPort, type NatsTestServer, type ServiceProcess } from '@wasmbed/testing';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -43,53 +40,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function waitForPort(port: number, timeoutMs: number, child: ChildProcess, name: string, logs: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolvePort, reject) => {
-    const attempt = (): void => {
-      if (child.exitCode !== null) {
-        reject(new Error(`${name} exited with ${child.exitCode} before listening:\n${logs()}`));
-        return;
-      }
-      const sock = net.connect(port, '127.0.0.1');
-      sock.once('connect', () => {
-        sock.destroy();
-        resolvePort();
-      });
-      sock.once('error', () => {
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`${name} is not listening on ${port} after ${timeoutMs} ms:\n${logs()}`));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
-}
-
-function startService(name: string, main: string, env: Record<string, string>, sink: string[]): ChildProcess {
-  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk: Buffer): void => {
-    sink.push(`[${name}] ${chunk.toString()}`);
-    if (sink.length > 2000) sink.splice(0, sink.length - 2000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'wasmbed-e2e-'));
   const nats = await startNatsServer();
@@ -97,8 +47,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const token = randomBytes(32).toString('base64url');
   const tokens = JSON.stringify([{ subject: 'e2e-admin', role: 'admin', tokenSha256: createHash('sha256').update(token).digest('hex') }]);
   const [apiGrpcPort, apiHttpPort, gwTlsPort, gwHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const sink: string[] = [];
-  const logs = (): string => sink.join('').slice(-20_000);
+  const output = new ProcessOutput();
+  const logs = (): string => output.tail();
   const heartbeatMs = String(options.heartbeatIntervalMs ?? 1_000);
   const specs = new Map<ServiceName, { main: string; env: Record<string, string>; port: number }>();
   specs.set('api', {
@@ -140,18 +90,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { WASMBED_NATS_URL: nats.url, WASMBED_DEVICE_CONTROLLER_HTTP_ADDR: `127.0.0.1:${devCtlPort}`, WASMBED_HEARTBEAT_INTERVAL_MS: heartbeatMs },
     });
   }
-  const children = new Map<ServiceName, ChildProcess>();
+  const children = new Map<ServiceName, ServiceProcess>();
   const launch = async (name: ServiceName): Promise<void> => {
-    const spec = specs.get(name)!;
-    const child = startService(name, spec.main, spec.env, sink);
-    children.set(name, child);
-    await waitForPort(spec.port, 30_000, child, name, logs);
+    children.set(name, await startServiceProcess({ name, ...specs.get(name)! }, output));
   };
   try {
     await Promise.all([...specs.keys()].map(launch));
-    await waitForPort(gwHttpPort, 30_000, children.get('gateway')!, 'gateway', logs);
+    await waitForPort(gwHttpPort, 30_000, children.get('gateway')!.child, 'gateway', output);
   } catch (err) {
-    await Promise.all([...children.values()].map(stopChild));
+    await Promise.all([...children.values()].map((c) => c.stop()));
     await nats.stop();
     throw err;
   }
@@ -167,21 +114,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gatewayHttp: `http://127.0.0.1:${gwHttpPort}`,
     logs,
     async kill(name) {
-      const child = children.get(name);
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      await new Promise<void>((done) => {
-        child.once('exit', () => done());
-        child.kill('SIGKILL');
-      });
+      await children.get(name)?.kill();
     },
     async restart(name) {
-      const child = children.get(name);
-      if (child) await stopChild(child);
+      await children.get(name)?.stop();
       await launch(name);
     },
     async stop() {
       await nc.close();
-      await Promise.all([...children.values()].map(stopChild));
+      await Promise.all([...children.values()].map((c) => c.stop()));
       await nats.stop();
       await rm(dir, { recursive: true, force: true });
     },

@@ -20,3 +20,11 @@ export class NatsServerStartError extends WasmbedError {
     super(`${message}\n--- nats-server output (tail) ---\n${log}`, { log });
   }
 }
+
+/** A service process exited or did not listen in time; the message carries its output. */
+export class ServiceStartError extends WasmbedError {
+  readonly code = 'unavailable' as const;
+  constructor(message: string) {
+    super(message);
+  }
+}

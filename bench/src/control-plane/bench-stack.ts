@@ -1,0 +1,139 @@
+/**
+ * The whole control plane for a benchmark, every part in its own process: a real
+ * nats-server, the built api, gateway and app-controller, and simulated fleets
+ * (the wasmbed-sim-fleet CLI) split over several processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createClient } from '@wasmbed/grpc-kit';
+import { ensureDevPki } from '@wasmbed/pki';
+import { ApplicationServiceClient, DevicePhase, DeviceServiceClient, type ListDevicesResponse } from '@wasmbed/proto';
+import { ProcessOutput, call, freePort, startNatsServer, startServiceProcess, type NatsTestServer, type ServiceProcess } from '@wasmbed/testing';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface BenchStackOptions {
+  readonly devices: number;
+  readonly fleetProcesses: number;
+  readonly appController: boolean;
+  readonly heartbeatMs: number;
+}
+
+export interface BenchStack {
+  readonly nc: NatsConnection;
+  readonly devices: DeviceServiceClient;
+  readonly apps: ApplicationServiceClient;
+  readonly output: ProcessOutput;
+  /** Names of the connected devices. */
+  connectedDevices(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const dir = await mkdtemp(join(tmpdir(), 'wasmbed-bench-cp-'));
+  const output = new ProcessOutput();
+  const nats: NatsTestServer = await startNatsServer();
+  const services: ServiceProcess[] = [];
+  const fleets: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(fleets.map((f) => endFleet(f)));
+    await Promise.all(services.map((s) => s.stop()));
+    await nats.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const pki = await ensureDevPki(join(dir, 'pki'), { gatewayHosts: ['127.0.0.1', 'localhost'] });
+    const token = randomBytes(32).toString('base64url');
+    const tokens = JSON.stringify([{ subject: 'bench', role: 'admin', tokenSha256: createHash('sha256').update(token).digest('hex') }]);
+    const [grpc, http, tls, gwHttp, ctl] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const start = async (name: string, main: string, port: number, env: Record<string, string>): Promise<void> => {
+      services.push(await startServiceProcess({ name, main: join(ROOT, main), port, env: { WASMBED_NATS_URL: nats.url, WASMBED_LOG_LEVEL: 'warn', ...env } }, output));
+    };
+    await start('api', 'services/api/dist/main.js', grpc, {
+      WASMBED_API_GRPC_ADDR: `127.0.0.1:${grpc}`,
+      WASMBED_API_HTTP_ADDR: `127.0.0.1:${http}`,
+      WASMBED_API_TOKENS: tokens,
+    });
+    await start('gateway', 'services/gateway/dist/main.js', tls, {
+      WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${tls}`,
+      WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${gwHttp}`,
+      WASMBED_GATEWAY_PRIVATE_KEY: pki.files.serverKey,
+      WASMBED_GATEWAY_CERTIFICATE: pki.files.serverCert,
+      WASMBED_GATEWAY_CLIENT_CA: pki.files.deviceTrust,
+      WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: String(options.heartbeatMs),
+    });
+    if (options.appController) {
+      await start('app-controller', 'services/app-controller/dist/main.js', ctl, { WASMBED_APP_CONTROLLER_HTTP_ADDR: `127.0.0.1:${ctl}` });
+    }
+    const nc = await connect({ servers: nats.url });
+    const devices = createClient(DeviceServiceClient, `127.0.0.1:${grpc}`, { token });
+    const apps = createClient(ApplicationServiceClient, `127.0.0.1:${grpc}`, { token });
+    const pairing = (enabled: boolean) =>
+      call((done) => devices.setPairingMode({ commandId: '', expectedVersion: 0, target: { $case: 'allGateways', value: true }, enabled, durationSeconds: 3600 }, done));
+    await pairing(true);
+    const per = Math.ceil(options.devices / options.fleetProcesses);
+    for (let i = 0, left = options.devices; left > 0; i += 1, left -= per) {
+      fleets.push(startFleet(Math.min(per, left), `f${i}-`, `127.0.0.1:${tls}`, pki.files.caCert, join(dir, `keys-${i}`), output));
+    }
+    const connectedDevices = async (): Promise<string[]> => {
+      const names: string[] = [];
+      let pageToken = '';
+      do {
+        const page = await call<ListDevicesResponse>((done) =>
+          devices.listDevices({ pageSize: 1000, pageToken, labelSelector: '', phase: DevicePhase.DEVICE_PHASE_CONNECTED, gateway: '' }, done),
+        );
+        names.push(...page.devices.map((d) => d.name));
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return names;
+    };
+    const deadline = Date.now() + 600_000;
+    while ((await connectedDevices()).length < options.devices) {
+      if (Date.now() > deadline) throw new Error(`only ${(await connectedDevices()).length} of ${options.devices} devices connected:\n${output.tail()}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await pairing(false);
+    return {
+      nc,
+      devices,
+      apps,
+      output,
+      connectedDevices,
+      async stop() {
+        devices.close();
+        apps.close();
+        await nc.close();
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function startFleet(count: number, prefix: string, gateway: string, ca: string, keyDir: string, output: ProcessOutput): ChildProcess {
+  const main = join(ROOT, 'emulation/sim-device/dist/cli/sim-fleet.js');
+  const child = spawn(process.execPath, [main, '--count', String(count), '--gateway', gateway, '--ca', ca, '--key-dir', keyDir, '--prefix', prefix, '--summary-interval-ms', '60000'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => output.append(`fleet ${prefix}`, chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.append(`fleet ${prefix}`, chunk));
+  return child;
+}
+
+async function endFleet(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
