@@ -172,26 +172,35 @@ describe('control plane on the real stack', () => {
     expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
   });
 
-  it('corrects a device that runs a stale module, and one that reconnects without it', async () => {
+  it('corrects a device that runs a stale module, and one that reconnects with an old revision', async () => {
     const deviceId = straggler.deviceId!;
-    // Behind the controller's back: put revision 1's module (hello) on the device.
-    const stale = await sendDeviceCommand(stack.nc, deviceId, {
-      type: 'DeployToDevice',
-      ...(await revisionOneDeploy()),
-    }, { timeoutMs: 15_000 });
-    expect(stale.ok).toBe(true);
-    await eventually('straggler corrected to revision 3', async () => {
+    const helloApp = async (): Promise<{ sessionId: string; app: LivenessRecord['apps'][number] | undefined } | undefined> => {
       const record = await liveness.get(deviceId);
-      const app = record?.apps.find((a) => a.appId === 'hello');
+      return record && { sessionId: record.sessionId, app: record.apps.find((a) => a.appId === 'hello') };
+    };
+    // Behind the controller's back: put revision 1's module (hello) on the device.
+    const stale = await sendDeviceCommand(stack.nc, deviceId, { type: 'DeployToDevice', ...(await revisionOneDeploy()) }, { timeoutMs: 15_000 });
+    expect(stale.ok).toBe(true);
+    const redeploysBefore = deploys.get(`${deviceId}/hello/3`) ?? 0;
+    await eventually('straggler runs the stale revision 1', async () => ((await helloApp())?.app?.revision === 1 ? true : undefined), 30_000, stack.logs);
+    await eventually('straggler corrected to revision 3', async () => {
+      const app = (await helloApp())?.app;
       return app?.revision === 3 && app.state === 'running' && app.sha256 === hashOf('hello-c') ? true : undefined;
     }, 60_000, stack.logs);
+    expect(deploys.get(`${deviceId}/hello/3`)).toBe(redeploysBefore + 1);
 
-    await straggler.stop(); // its apps are gone when it comes back
+    // Offline while revision 4 rolls out, the device comes back running revision 3 (booted from its flash).
+    await straggler.stop();
+    const revision = await updateApp(apps, spec('hello', 4, 'hello'));
+    await deployApp(apps, 'hello', revision);
+    await eventually('revision 4 reaching the online devices', async () => ([...deploys.keys()].filter((k) => k.endsWith('/hello/4')).length >= FLEET_SIZE ? true : undefined), 60_000, stack.logs);
     await straggler.start();
-    await eventually('straggler redeployed after reconnect', async () => {
-      const record = await liveness.get(deviceId);
-      return record?.apps.some((a) => a.appId === 'hello' && a.state === 'running' && a.sha256 === hashOf('hello-c')) ? true : undefined;
+    await eventually('straggler corrected to revision 4 after reconnecting', async () => {
+      const app = (await helloApp())?.app;
+      return app?.revision === 4 && app.state === 'running' && app.sha256 === hashOf('hello') ? true : undefined;
     }, 60_000, stack.logs);
+    const app = await appIn('hello', (a) => a.deployedRevision === 4 && a.phase === ApplicationPhase.APPLICATION_PHASE_RUNNING, 'revision 4 Running');
+    expect(app.revisions[3].rollout?.counts?.running).toBe(ALL);
   });
 
   it('stops the app on every device', async () => {

@@ -240,6 +240,29 @@ describe('SimDevice against the scripted gateway test peer', () => {
     expect(ofType(conn, 'AppLog').map((l) => l.body.message.slice(-1)).join('')).toBe('1234512345');
   });
 
+  it('boots the apps that ran before a stop when it starts again, as from flash', async () => {
+    const peer = await startPeer();
+    const { device, conn } = await connected(peer);
+    const hello = publishExampleApp('hello');
+    conn.deploy(hello.deploy, hello.module);
+    await conn.waitFor('DeployResult', (m) => m.body.appId === 'hello');
+    const trap = publishExampleApp('trap');
+    conn.deploy(trap.deploy, trap.module);
+    await conn.waitFor('AppStatus', (m) => m.body.appId === 'trap' && m.body.state === 'failed');
+
+    await device.stop();
+    expect(device.appSummaries().map((a) => `${a.appId}/${a.state}`).sort()).toEqual(['hello/stopped', 'trap/stopped']);
+    const next = peer.nextConnection();
+    await device.start();
+    const again = await next;
+    await device.waitForState('connected');
+    // hello was running: it runs again; trap had failed: it stays down.
+    expect(again.hello?.apps).toEqual(
+      expect.arrayContaining([expect.objectContaining({ appId: 'hello', state: 'running', restarts: 0 }), expect.objectContaining({ appId: 'trap', state: 'stopped' })]),
+    );
+    await device.stop();
+  });
+
   it('fails memory-hog at the memory limit and busy-loop at the CPU-time limit', async () => {
     const peer = await startPeer();
     const { conn } = await connected(peer);

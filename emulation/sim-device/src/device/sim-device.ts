@@ -113,6 +113,7 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   private session?: DeviceSession;
   private loop?: Promise<void>;
   private stopping = false;
+  private runningAtStop: string[] = [];
   private wake?: () => void;
   private welcomeBody?: WelcomeBody;
   private lastOutcome?: SessionOutcome;
@@ -199,17 +200,19 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       key: this.identity.keyPair.privateKeyPem,
       minVersion: 'TLSv1.3',
     });
+    // A power cycle: the apps that ran at stop() start again from their stored modules, as on a device booting from flash.
+    await this.apps.boot(this.runningAtStop.splice(0));
     this.loop = this.run();
   }
 
-  /** Disconnects, stops every app, and resolves when all is quiet. */
+  /** Disconnects, stops every app, and resolves when all is quiet. A later start() boots the apps that were running. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
     this.session?.close();
     await this.loop;
     this.loop = undefined;
-    await this.apps.stopAll();
+    this.runningAtStop = await this.apps.stopAll();
     this.setState('disconnected');
   }
 

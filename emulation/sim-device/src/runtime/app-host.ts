@@ -31,6 +31,9 @@ export interface InstalledApp {
   /** SHA-256 of the bytes actually instantiated (not copied from the manifest). */
   readonly sha256: Uint8Array;
   readonly supervisor: AppSupervisor;
+  /** What install() was given, kept as a device keeps modules in flash: a reboot starts them again. */
+  readonly moduleBytes: Uint8Array;
+  readonly prepared: PreparedModule;
 }
 
 const ACTIVE = new Set(['starting', 'running']);
@@ -91,6 +94,8 @@ export class AppHost {
       revision: manifest.revision,
       manifest,
       sha256: moduleSha256(moduleBytes),
+      moduleBytes,
+      prepared,
       supervisor: new AppSupervisor(
         {
           prepared,
@@ -127,8 +132,19 @@ export class AppHost {
     return true;
   }
 
-  async stopAll(): Promise<void> {
+  /** Stops every app; returns the ids of those that were active, which a reboot starts again. */
+  async stopAll(): Promise<string[]> {
+    const active = [...this.apps.values()].filter((a) => ACTIVE.has(a.supervisor.state.state)).map((a) => a.appId);
     await Promise.all([...this.apps.keys()].map((appId) => this.stop(appId)));
+    return active;
+  }
+
+  /** Boot: starts the given apps again from their stored module, with fresh runs and restart counts. */
+  async boot(appIds: readonly string[]): Promise<void> {
+    for (const appId of appIds) {
+      const app = this.apps.get(appId);
+      if (app) await this.install(app.manifest, appId, app.moduleBytes, app.prepared);
+    }
   }
 
   /** Hello and Heartbeat carry at most MAX_APPS apps: stopped and failed ones beyond that are forgotten, oldest first. */
