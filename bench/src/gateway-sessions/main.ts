@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   );
   const fileLimit = openFilesLimit();
   if (fileLimit !== undefined && o.sessions + 256 > fileLimit) {
-    console.log(`warning: the open-files limit is ${fileLimit}; the server needs one descriptor per session (raise it with ulimit -n)`);
+    // The servers and load generators start with their soft limit raised to this hard limit; beyond it only an administrator helps.
+    console.log(`warning: the hard open-files limit is ${fileLimit}; the server needs one descriptor per session (raise it with ulimit -Hn as root)`);
   }
   await compareServers(
     { workers: o.workers, natsUrl: o.natsUrl, gateway: { heartbeatMs: o.heartbeatMs, capacity: o.sessions + 64 } },

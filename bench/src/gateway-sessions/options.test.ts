@@ -23,6 +23,11 @@ describe('gateway-sessions options', () => {
     expect(() => parseSessionsOptions(['--heartbeat-ms', '999'], {})).toThrow(/--heartbeat-ms needs an integer from 1000 to 600000/);
   });
 
+  it('measures at least one heartbeat interval unless told how long', () => {
+    expect(parseSessionsOptions(['--sessions', '10000', '--heartbeat-ms', '30000'], {})).toMatchObject({ heartbeatMs: 30_000, measureSeconds: 30 });
+    expect(parseSessionsOptions(['--heartbeat-ms', '2500'], {})).toMatchObject({ measureSeconds: SESSIONS_DEFAULTS.measureSeconds });
+  });
+
   it('refuses a measurement shorter than one heartbeat interval', () => {
     expect(() => parseSessionsOptions(['--heartbeat-ms', '10000', '--measure-seconds', '5'], {})).toThrow(ConfigError);
   });

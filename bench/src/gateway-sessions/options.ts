@@ -30,8 +30,11 @@ const FLAGS: IntegerFlags<GatewaySessionsOptions> = {
 };
 
 export function parseSessionsOptions(argv: readonly string[], env: NodeJS.ProcessEnv): GatewaySessionsOptions & { natsUrl?: string } {
-  return parseBenchOptions(argv, env, SESSIONS_DEFAULTS, FLAGS, (o) => {
-    requireOption(o.measureSeconds * 1_000 >= o.heartbeatMs, '--measure-seconds must cover at least one heartbeat interval (--heartbeat-ms)');
-    requireOption(o.workers <= o.sessions, '--workers must not exceed --sessions');
+  const o = parseBenchOptions(argv, env, SESSIONS_DEFAULTS, FLAGS, (p) => {
+    requireOption(p.workers <= p.sessions, '--workers must not exceed --sessions');
   });
+  // Unless given, the measurement is long enough to see every session's heartbeat at least once.
+  if (!argv.includes('--measure-seconds')) o.measureSeconds = Math.max(o.measureSeconds, Math.ceil(o.heartbeatMs / 1_000));
+  requireOption(o.measureSeconds * 1_000 >= o.heartbeatMs, '--measure-seconds must cover at least one heartbeat interval (--heartbeat-ms)');
+  return o;
 }

@@ -1,5 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
 
+// Node cannot raise its own rlimits: a shell raises the soft limit to the hard one, then
+// becomes node (exec keeps the pid, so /proc readings and signals reach node itself).
+const RAISE_FILE_LIMIT = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+
+/**
+ * How to start `node <args>` with the open-files soft limit raised to the hard
+ * limit: every session is a descriptor in the server and in a load generator, and
+ * a soft limit of 1,024 is a common default far below 10,000 sessions.
+ */
+export function nodeWithRaisedFileLimit(args: readonly string[]): { command: string; args: string[] } {
+  return { command: '/bin/sh', args: ['-c', RAISE_FILE_LIMIT, process.execPath, ...args] };
+}
+
+/** fork() options doing the same for a forked child (its IPC channel survives the exec). */
+export function forkWithRaisedFileLimit(): { execPath: string; execArgv: string[] } {
+  return { execPath: '/bin/sh', execArgv: ['-c', RAISE_FILE_LIMIT, process.execPath] };
+}
+
 // Every process this bench started and that is still running: killed if the bench
 // exits any other way than through its own cleanup (an exception, Ctrl-C).
 const live = new Set<ChildProcess>();

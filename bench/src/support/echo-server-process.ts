@@ -1,13 +1,13 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { OutputTail, stopChild, track } from './children';
+import { forkWithRaisedFileLimit, OutputTail, stopChild, track } from './children';
 import { BenchProcessError } from './errors';
 import type { ServerProcess } from './server-process';
 import type { ServerTlsMaterial } from './tls-material';
 
 /** Starts the bare TLS echo server (echo-server.ts) in its own process. */
 export function startEchoServer(tls: ServerTlsMaterial): Promise<ServerProcess> {
-  const child = track(fork(join(__dirname, 'echo-server.js'), [tls.keyPath, tls.certPath], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  const child = track(fork(join(__dirname, 'echo-server.js'), [tls.keyPath, tls.certPath], { ...forkWithRaisedFileLimit(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   const tail = new OutputTail().follow(child);
   return new Promise((resolve, reject) => {
     const failed = (code: number | null) => reject(new BenchProcessError(`the TLS echo server exited before listening (code ${code})`, tail.text()));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { freePort } from '@wasmbed/testing';
-import { hasExited, OutputTail, stopChild, track } from './children';
+import { hasExited, nodeWithRaisedFileLimit, OutputTail, stopChild, track } from './children';
 import { BenchProcessError } from './errors';
 import type { ServerProcess } from './server-process';
 import type { ServerTlsMaterial } from './tls-material';
@@ -55,7 +55,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   const ports = { tls: await freePort(), http: await freePort() };
   const adminToken = randomBytes(24).toString('hex');
   const env = { ...process.env, ...gatewayEnvironment(options, ports, createHash('sha256').update(adminToken).digest('hex')) };
-  const child = track(spawn(process.execPath, [gatewayMainPath()], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const node = nodeWithRaisedFileLimit([gatewayMainPath()]);
+  const child = track(spawn(node.command, node.args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const tail = new OutputTail().follow(child);
   const base = `http://127.0.0.1:${ports.http}`;
 

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { hasExited, OutputTail, stopChild, track, waitForExit } from './children';
+import { forkWithRaisedFileLimit, hasExited, OutputTail, stopChild, track, waitForExit } from './children';
 import { BenchProcessError } from './errors';
 import { mergeConnect, mergeTraffic } from './merge-results';
 import { splitEvenly } from './partition';
@@ -27,7 +27,7 @@ export class WorkerPool {
   static start(count: number, runSeedHex: string): WorkerPool {
     const workers = Array.from({ length: count }, (): Worker => {
       // Advanced serialization: latency samples travel as Float64Arrays, not JSON.
-      const child = track(fork(join(__dirname, 'load-worker.js'), [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+      const child = track(fork(join(__dirname, 'load-worker.js'), [], { ...forkWithRaisedFileLimit(), serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
       const worker: Worker = { child, tail: new OutputTail().follow(child), pending: new Map() };
       child.on('message', (reply: WorkerReply) => {
         const waiter = worker.pending.get(reply.id);

@@ -32,4 +32,8 @@ describe('deterministicEventId', () => {
     expect(deterministicEventId('cmd-2', 0)).not.toBe(id);
     expect(deterministicEventId('cmd-1/1', 0)).not.toBe(deterministicEventId('cmd-1', 10));
   });
+
+  it('never changes: stored ids must still match a retried command', () => {
+    expect(deterministicEventId('cmd-1', 0)).toBe('fa3137cb-e5d2-5ee6-b5fc-ce55c0ca777d');
+  });
 });

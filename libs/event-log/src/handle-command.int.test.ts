@@ -151,3 +151,77 @@ describe('handleCommand on JetStream', () => {
     expect(decisions).toBe(3);
   });
 });
+
+/** The same store, counting its stream reads (everything else passes through). */
+function countingReads(store: EventStore): { store: EventStore; reads: () => number } {
+  let reads = 0;
+  const counted: EventStore = {
+    append: (stream, events, options) => store.append(stream, events, options),
+    readStream: (stream) => {
+      reads++;
+      return store.readStream(stream);
+    },
+    readAll: (options) => store.readAll(options),
+    subscribe: (options) => store.subscribe(options),
+    headPosition: (context) => store.headPosition(context),
+    close: () => store.close(),
+  };
+  return { store: counted, reads: () => reads };
+}
+
+describe('handleCommand with the caller’s known state', () => {
+  let opened: OpenStore;
+  beforeAll(async () => {
+    opened = await openStore(nats().url);
+  });
+  afterAll(async () => {
+    await opened.close();
+  });
+  const known = (state: DeviceState, streamVersion: number) => ({ state, streamVersion });
+  const run = (stream: StreamRef, command: DeviceCommand, knownState: { state: DeviceState; streamVersion: number }) => {
+    const counted = countingReads(opened.store);
+    return handleCommand({ store: counted.store, decider, stream, command, metadata: commandMeta(), knownState }).then((result) => ({ result, reads: counted.reads() }));
+  };
+
+  it('decides on it and appends without reading the stream when it is current', async () => {
+    const stream = newDevice();
+    const fresh = await run(stream, { kind: 'enroll', name: 'a' }, known({ enrolled: false, renames: 0 }, 0));
+    expect(fresh.reads).toBe(0);
+    const renamed = await run(stream, { kind: 'rename', name: 'b' }, known(fresh.result.state, fresh.result.nextExpectedVersion));
+    expect(renamed.reads).toBe(0);
+    expect(renamed.result.state).toEqual({ enrolled: true, name: 'b', renames: 1 });
+    const { events, streamVersion } = await opened.store.readStream(stream);
+    expect(events.map((e) => e.type)).toEqual(['DeviceEnrolled', 'DeviceRenamed']);
+    expect(streamVersion).toBe(renamed.result.nextExpectedVersion);
+  });
+
+  it('reads the stream and decides again when it is stale, whatever the retry budget', async () => {
+    const stream = newDevice();
+    const enrolledOnce = await run(stream, { kind: 'enroll', name: 'a' }, known({ enrolled: false, renames: 0 }, 0));
+    await handleCommand({ store: opened.store, decider, stream, command: { kind: 'rename', name: 'b' }, metadata: commandMeta() });
+    const stale = known(enrolledOnce.result.state, enrolledOnce.result.nextExpectedVersion);
+    const counted = countingReads(opened.store);
+    const result = await handleCommand({ store: counted.store, decider, stream, command: { kind: 'rename', name: 'c' }, metadata: commandMeta(), knownState: stale, maxRetries: 0 });
+    expect(counted.reads()).toBe(1);
+    expect(result.state).toEqual({ enrolled: true, name: 'c', renames: 2 });
+    expect((await opened.store.readStream(stream)).events.map((e) => e.type)).toEqual(['DeviceEnrolled', 'DeviceRenamed', 'DeviceRenamed']);
+  });
+
+  it('lets the stream decide when the known state refuses the command or decides nothing', async () => {
+    const stream = newDevice();
+    const first = await run(stream, { kind: 'enroll', name: 'a' }, known({ enrolled: false, renames: 0 }, 0));
+    // A stale "already enrolled" view must not refuse what the stream allows, nor a stale no-op hide a change.
+    const refusing = await run(newDevice(), { kind: 'enroll', name: 'x' }, known({ enrolled: true, name: 'x', renames: 0 }, 5));
+    expect(refusing.reads).toBe(1);
+    expect(refusing.result.events.map((e) => e.type)).toEqual(['DeviceEnrolled']);
+    const noop = await run(stream, { kind: 'rename', name: 'z' }, known({ enrolled: true, name: 'z', renames: 0 }, first.result.nextExpectedVersion));
+    expect(noop.reads).toBe(1);
+    expect(noop.result.state.name).toBe('z');
+    // Refusals by the stream's own state still propagate unchanged.
+    await expect(run(stream, { kind: 'enroll', name: 'b' }, known({ enrolled: false, renames: 0 }, 0))).rejects.toBeInstanceOf(AlreadyEnrolled);
+  });
+
+  it('refuses a known version that is not a stream version', async () => {
+    await expect(run(newDevice(), { kind: 'noop' }, known({ enrolled: false, renames: 0 }, -1))).rejects.toThrow(/knownState.streamVersion/);
+  });
+});

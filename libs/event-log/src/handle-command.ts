@@ -29,6 +29,17 @@ export interface HandleCommandOptions<C, E extends DomainEvent, S> {
   readonly metadata: CommandMetadata;
   /** Re-decisions after a StreamVersionConflict before giving up. Default 3. */
   readonly maxRetries?: number;
+  /**
+   * The stream's state as the caller already holds it (e.g. folded by a projection of
+   * the log) and the version it folds up to. The first decision is taken on it without
+   * reading the stream; only a decision with events is trusted, since its append is
+   * checked against `streamVersion` by the store. A stale version costs one
+   * StreamVersionConflict, an empty decision or an error from `decide` costs the read
+   * that would have happened anyway; either way the command is then handled as without
+   * it. For new command ids only: the store is not searched for an earlier run of the
+   * command (beyond its duplicate window), which a retry of a command id needs.
+   */
+  readonly knownState?: { readonly state: S; readonly streamVersion: number };
 }
 
 export interface HandleCommandResult<E extends DomainEvent, S> {
@@ -51,7 +62,8 @@ function initial<S>(decider: Decider<unknown, DomainEvent, S>): S {
  * Load -> fold -> decide -> append with optimistic concurrency, retried on conflicts.
  * Event ids derive from commandId and index, so a command re-run after a lost ack is
  * recognised (its events are already in the stream) and not applied again. Errors
- * thrown by decide propagate unchanged.
+ * thrown by decide on the stream's state propagate unchanged. With `knownState` the
+ * load is skipped when the caller's state decides something (see the option).
  */
 export async function handleCommand<C, E extends DomainEvent, S>(
   options: HandleCommandOptions<C, E, S>,
@@ -61,20 +73,32 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
     throw new ValidationError('maxRetries must be an integer >= 0', [`maxRetries: ${String(maxRetries)}`]);
   }
-  const firstEventId = deterministicEventId(metadata.commandId, 0);
   const timestamp = metadata.now instanceof Date ? metadata.now.toISOString() : metadata.now;
+  let known = options.knownState;
+  if (known !== undefined && (!Number.isSafeInteger(known.streamVersion) || known.streamVersion < 0)) {
+    throw new ValidationError('knownState.streamVersion must be an integer >= 0', [`streamVersion: ${String(known.streamVersion)}`]);
+  }
 
-  for (let attempt = 0; ; attempt++) {
-    const { events: history, streamVersion } = await store.readStream<E>(stream);
-    const state = history.reduce((s, e) => decider.evolve(s, toDomainEvent(e)), initial(decider));
-
-    const earlier = history.find((e) => e.metadata.eventId === firstEventId);
-    if (earlier !== undefined) {
-      return { events: history.filter((e) => e.position === earlier.position), nextExpectedVersion: streamVersion, state };
+  for (let conflicts = 0; ; ) {
+    let state: S;
+    let streamVersion: number;
+    let decided: readonly E[];
+    const trusted = known === undefined ? undefined : decideOnKnownState(decider, command, known);
+    known = undefined;
+    if (trusted !== undefined) {
+      ({ state, streamVersion, decided } = trusted);
+    } else {
+      const read = await store.readStream<E>(stream);
+      streamVersion = read.streamVersion;
+      state = read.events.reduce((s, e) => decider.evolve(s, toDomainEvent(e)), initial(decider));
+      const firstEventId = deterministicEventId(metadata.commandId, 0);
+      const earlier = read.events.find((e) => e.metadata.eventId === firstEventId);
+      if (earlier !== undefined) {
+        return { events: read.events.filter((e) => e.position === earlier.position), nextExpectedVersion: streamVersion, state };
+      }
+      decided = decider.decide(command, state);
+      if (decided.length === 0) return { events: [], nextExpectedVersion: streamVersion, state };
     }
-
-    const decided = decider.decide(command, state);
-    if (decided.length === 0) return { events: [], nextExpectedVersion: streamVersion, state };
 
     const newEvents: NewEvent<E>[] = decided.map((event, index) => ({
       event,
@@ -96,8 +120,25 @@ export async function handleCommand<C, E extends DomainEvent, S>(
         state: result.events.reduce((s, e) => decider.evolve(s, toDomainEvent(e)), state),
       };
     } catch (err) {
-      if (err instanceof StreamVersionConflict && attempt < maxRetries) continue;
+      // A conflict on the caller's state only says it was stale: it does not use up a retry.
+      if (err instanceof StreamVersionConflict && (trusted !== undefined || conflicts++ < maxRetries)) continue;
       throw err;
     }
   }
+}
+
+/** The decision on the caller's state, if it may be appended as is (see HandleCommandOptions.knownState). */
+function decideOnKnownState<C, E extends DomainEvent, S>(
+  decider: Decider<C, E, S>,
+  command: C,
+  known: { readonly state: S; readonly streamVersion: number },
+): { state: S; streamVersion: number; decided: readonly E[] } | undefined {
+  let decided: readonly E[];
+  try {
+    decided = decider.decide(command, known.state);
+  } catch {
+    // Maybe only the state was stale: the stream decides.
+    return undefined;
+  }
+  return decided.length === 0 ? undefined : { state: known.state, streamVersion: known.streamVersion, decided };
 }

@@ -17,6 +17,7 @@ import { CommitTooLargeError, EventStoreClosedError, StreamVersionConflict } fro
 import { isStreamNotFound, isWrongLastSequence, toStoreError } from './nats-errors';
 import { PublishAckMux } from './publish-ack-mux';
 import { readCommits } from './read-commits';
+import { readStreamCommits, toRawCommit } from './read-stream-commits';
 import { streamConfigFor, type LogSettings } from './stream-config';
 import { subjectFor } from './subjects';
 import { startSubscription } from './subscription';
@@ -64,10 +65,6 @@ function headerBytes(h: MsgHdrs): number {
   let size = 'NATS/1.0\r\n\r\n'.length;
   for (const [key, values] of h) for (const value of values) size += Buffer.byteLength(`${key}: ${value}\r\n`);
   return size;
-}
-
-function toRaw(m: StoredMsg): RawCommit {
-  return { subject: m.subject, position: m.seq, storedAt: m.time.toISOString(), body: m.data };
 }
 
 /**
@@ -191,7 +188,7 @@ export class JetStreamEventStore implements EventStore {
       throw toStoreError('append', err);
     }
     if (message === null) throw toStoreError('append', new Error(`stored commit at position ${position} is gone`));
-    return { position, nextExpectedVersion: position, duplicate: true, events: decodeCommit<E>(toRaw(message), ctx.registry) };
+    return { position, nextExpectedVersion: position, duplicate: true, events: decodeCommit<E>(toRawCommit(message), ctx.registry) };
   }
 
   /**
@@ -224,13 +221,9 @@ export class JetStreamEventStore implements EventStore {
   async readStream<E extends DomainEvent>(stream: StreamRef): Promise<ReadStreamResult<E>> {
     this.assertOpen();
     const ctx = this.catalog.contextOf(stream);
-    const events: RecordedEvent<E>[] = [];
-    let streamVersion = 0;
-    for await (const raw of readCommits(this.jsm, this.js, { streamName: ctx.streamName, filterSubject: subjectFor(stream), startPosition: 1 })) {
-      events.push(...decodeCommit<E>(raw, ctx.registry));
-      streamVersion = raw.position;
-    }
-    return { events, streamVersion };
+    const commits = await readStreamCommits(this.jsm, this.js, ctx.streamName, subjectFor(stream));
+    const events = commits.flatMap((raw) => decodeCommit<E>(raw, ctx.registry));
+    return { events, streamVersion: commits.at(-1)?.position ?? 0 };
   }
 
   readAll<E extends DomainEvent>(options: ReadAllOptions): AsyncIterable<RecordedEvent<E>> {

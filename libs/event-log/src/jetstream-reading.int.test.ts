@@ -3,7 +3,7 @@ import { withNats } from '@wasmbed/testing';
 import { CorruptEventError, EventStoreClosedError, EventStoreUnavailableError } from './errors';
 import { createEventTypeRegistry } from './registry';
 import { subjectFor } from './subjects';
-import { enrolled, meta, newDevice, openStore, REGISTRY } from './test-fixtures';
+import { enrolled, meta, newDevice, openStore, REGISTRY, renamed } from './test-fixtures';
 import type { RecordedEvent } from './types';
 
 const nats = withNats();
@@ -59,6 +59,10 @@ describe('JetStreamEventStore reading', () => {
       const stream = newDevice();
       for (let i = 0; i < 3; i++) await store.append(stream, [{ ...enrolled(), metadata: meta() }], { expectedVersion: 'any' });
       await store.readStream(stream);
+      // A long stream is finished through a consumer, which must go too.
+      const long = newDevice();
+      for (let i = 0; i < 12; i++) await store.append(long, [{ ...enrolled(), metadata: meta() }], { expectedVersion: 'any' });
+      expect((await store.readStream(long)).events).toHaveLength(12);
       for await (const _e of store.readAll({ context: 'fleet' })) break;
       const errors: Error[] = [];
       const sub = await store.subscribe({
@@ -87,6 +91,27 @@ describe('JetStreamEventStore reading', () => {
       const { events, streamVersion } = await store.readStream<{ type: 'DeviceEnrolled'; data: { name: string } }>(stream);
       expect(streamVersion).toBe(version);
       expect(events.map((e) => e.data.name)).toEqual(Array.from({ length: 230 }, (_, i) => `n${i}`));
+    } finally {
+      await close();
+    }
+  });
+
+  it('reads only its own commits from a log interleaved with other streams, ending at the last one', async () => {
+    const { store, close } = await openStore(nats().url);
+    try {
+      const mine = newDevice();
+      const others = [newDevice(), newDevice()];
+      const positions: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        for (const other of others) await store.append(other, [enrolled(`other-${i}`)], { expectedVersion: 'any' });
+        positions.push((await store.append(mine, [enrolled(`mine-${i}`), renamed(`mine-${i}b`)], { expectedVersion: 'any' })).position);
+      }
+      await store.append(others[0], [enrolled('after')], { expectedVersion: 'any' });
+      const { events, streamVersion } = await store.readStream<{ type: 'DeviceEnrolled' | 'DeviceRenamed'; data: { name: string } }>(mine);
+      expect(streamVersion).toBe(positions[3]);
+      expect(events.map((e) => e.data.name)).toEqual(['mine-0', 'mine-0b', 'mine-1', 'mine-1b', 'mine-2', 'mine-2b', 'mine-3', 'mine-3b']);
+      expect(events.map((e) => e.position)).toEqual(positions.flatMap((p) => [p, p]));
+      expect(await store.readStream(newDevice())).toEqual({ events: [], streamVersion: 0 });
     } finally {
       await close();
     }

@@ -23,7 +23,7 @@ const FETCH_EXPIRES_MS = 10_000;
  * Reads a bounded range of commits with a short-lived ephemeral consumer. The
  * consumer's num_pending at creation fixes the end of the range, so the read ends at
  * the head as of its start even while writers keep appending. With a filter subject
- * the broker only walks that aggregate's messages.
+ * the broker only walks that aggregate's messages (readStream's tail of a long stream).
  */
 export async function* readCommits(jsm: JetStreamManager, js: JetStreamClient, range: ReadRange): AsyncGenerator<RawCommit> {
   const operation = range.filterSubject === undefined ? 'readAll' : 'readStream';

@@ -35,6 +35,8 @@ export class AppTracker {
 
   /** Replaces the whole list (Hello, Heartbeat); returns the apps that are new or changed. */
   replaceAll(summaries: readonly AppSummary[]): LivenessApp[] {
+    // The common heartbeat of a device without apps: nothing to compare.
+    if (summaries.length === 0 && this.apps.size === 0) return [];
     const changed: LivenessApp[] = [];
     const seen = new Set<string>();
     for (const summary of summaries) {
@@ -76,15 +78,16 @@ export class AppTracker {
     this.changes++;
   }
 
-  private readonly modules = new Map<string, string>();
+  /** Created with the first deploy: most sessions never see one. */
+  private modules?: Map<string, string>;
 
   /** Remembers which module a deploy of appId@revision carries, for AppStatus before the next heartbeat. */
   rememberModule(appId: string, revision: number, sha256Hex: string): void {
-    this.modules.set(`${appId}@${revision}`, sha256Hex);
+    (this.modules ??= new Map()).set(`${appId}@${revision}`, sha256Hex);
   }
 
   private moduleOf(appId: string, revision: number): string | undefined {
-    return this.modules.get(`${appId}@${revision}`);
+    return this.modules?.get(`${appId}@${revision}`);
   }
 }
 

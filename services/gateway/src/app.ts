@@ -75,8 +75,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     const metrics = new GatewayMetrics({ defaultMetrics: options.processMetrics ?? true });
     const liveness = await LivenessStore.open(nc);
     const modules = new ModuleCache(options.moduleCacheBytes ?? 64 * 1024 * 1024, (sha256) => getModule(nc, sha256));
-    // Fine enough for the shortest deadline, coarse enough to cost nothing with no sessions.
-    const resolutionMs = Math.max(20, Math.min(1_000, Math.floor(Math.min(config.helloTimeoutMs, config.heartbeatIntervalMs) / 10)));
+    // Fine enough for the shortest deadline, coarse enough to cost nothing with no sessions. At most
+    // 100 ms: deferred liveness writes come due in the sweeps, and a coarser wheel gathers a second's
+    // worth of them into one burst that delays the heartbeats arriving meanwhile.
+    const resolutionMs = Math.max(20, Math.min(100, Math.floor(Math.min(config.helloTimeoutMs, config.heartbeatIntervalMs) / 10)));
     const registry = new SessionRegistry<DeviceSession>(config.capacity, clock, resolutionMs, (err) =>
       logger.error('session deadline handling failed', { error: err }),
     );
@@ -86,6 +88,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     const services: SessionServices = {
       gatewayId: config.gatewayId,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
+      livenessFlushMs: config.livenessFlushMs,
       autoApprove: config.autoApprove,
       commandReplyTimeoutMs: options.commandReplyTimeoutMs ?? 8_000,
       machine: new SessionStateMachine({ helloTimeoutMs: config.helloTimeoutMs, pendingHoldMs: config.pendingHoldMs }),

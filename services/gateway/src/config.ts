@@ -17,6 +17,8 @@ export interface GatewayConfig {
   readonly clientCaPath?: string;
   readonly adminTokens: readonly ApiToken[];
   readonly heartbeatIntervalMs: number;
+  /** An unchanged liveness record is rewritten at most this often (changes of the apps are written at once). */
+  readonly livenessFlushMs: number;
   readonly helloTimeoutMs: number;
   readonly handshakeTimeoutMs: number;
   /** How long a device awaiting approval is kept connected. */
@@ -52,6 +54,8 @@ const schema = z.object({
   /** Without tokens the admin endpoints answer 401 to everyone. */
   WASMBED_GATEWAY_ADMIN_TOKENS: apiTokensSchema().prefault('[]'),
   WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: millis(MIN_HEARTBEAT_INTERVAL_MS, MAX_HEARTBEAT_INTERVAL_MS).default(30_000),
+  /** Default: the heartbeat interval. */
+  WASMBED_GATEWAY_LIVENESS_FLUSH_MS: millis(100, MAX_HEARTBEAT_INTERVAL_MS).optional(),
   WASMBED_GATEWAY_HELLO_TIMEOUT_MS: millis(100, 600_000).default(10_000),
   WASMBED_GATEWAY_HANDSHAKE_TIMEOUT_MS: millis(100, 600_000).default(10_000),
   WASMBED_GATEWAY_PENDING_HOLD_MS: millis(1_000, 86_400_000).default(PENDING_HOLD_MS),
@@ -86,6 +90,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     clientCaPath: c.WASMBED_GATEWAY_CLIENT_CA,
     adminTokens: c.WASMBED_GATEWAY_ADMIN_TOKENS,
     heartbeatIntervalMs: c.WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS,
+    livenessFlushMs: c.WASMBED_GATEWAY_LIVENESS_FLUSH_MS ?? c.WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS,
     helloTimeoutMs: c.WASMBED_GATEWAY_HELLO_TIMEOUT_MS,
     handshakeTimeoutMs: c.WASMBED_GATEWAY_HANDSHAKE_TIMEOUT_MS,
     pendingHoldMs: c.WASMBED_GATEWAY_PENDING_HOLD_MS,

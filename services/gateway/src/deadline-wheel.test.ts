@@ -26,6 +26,17 @@ describe('deadline wheel', () => {
     expect(wheel.due(900)).toEqual(['hb']);
   });
 
+  it('keeps a key rescheduled within its slot once, due at the latest deadline', () => {
+    const wheel = new DeadlineWheel<string>(100, 0);
+    wheel.schedule('hb', 310);
+    wheel.schedule('hb', 340);
+    wheel.schedule('hb', 400);
+    expect(wheel.size).toBe(1);
+    expect(wheel.due(399)).toEqual([]);
+    expect(wheel.due(400)).toEqual(['hb']);
+    expect(wheel.due(1_000)).toEqual([]);
+  });
+
   it('never loses a deadline already in the past', () => {
     const wheel = new DeadlineWheel<string>(100, 1_000);
     wheel.due(1_000);

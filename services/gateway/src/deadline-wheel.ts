@@ -25,10 +25,12 @@ export class DeadlineWheel<K> {
 
   /** Sets (or with null clears) the deadline of `key`, replacing any earlier one. */
   schedule(key: K, deadlineMs: number | null): void {
-    this.remove(key);
-    if (deadlineMs === null) return;
+    if (deadlineMs === null) return this.remove(key);
     // Past deadlines land in the next slot to sweep, so they are never lost.
     const slot = Math.max(Math.ceil(deadlineMs / this.resolutionMs), this.cursor);
+    // Heartbeats of a busy session move its deadline within one slot: nothing to do.
+    if (this.slotOf.get(key) === slot) return;
+    this.remove(key);
     let keys = this.slots.get(slot);
     if (keys === undefined) {
       keys = new Set();

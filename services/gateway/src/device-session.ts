@@ -15,7 +15,8 @@ import {
   type LivenessStore,
   type StopOnDevice,
 } from '@wasmbed/device-bus';
-import { isPairingModeActive } from '@wasmbed/domain';
+import { isPairingModeActive, type DeviceEvent, type DeviceState } from '@wasmbed/domain';
+import type { HandleCommandResult } from '@wasmbed/event-log';
 import type { PeerIdentity } from '@wasmbed/pki';
 import {
   checkManifestAgainst,
@@ -33,7 +34,7 @@ import {
 import { AppTracker } from './app-tracker';
 import { capabilitiesOf, deviceIdFor, keyDerivedDeviceId, outcomeOf, refusalOf, type EnrollmentOutcome } from './enrollment';
 import type { FleetCommands } from './fleet-commands';
-import type { FleetDirectory } from './fleet-directory';
+import type { FleetDirectory, KnownDeviceStream } from './fleet-directory';
 import type { KeyedQueue } from './keyed-queue';
 import { LivenessWriter } from './liveness-writer';
 import type { Logger } from './logger';
@@ -106,8 +107,9 @@ export class DeviceSession {
   private readonly connection: ProtocolConnection;
   private readonly remoteAddress: string | null;
   private readonly apps = new AppTracker();
-  private readonly replies = new ReplyWaiters();
-  private readonly liveness: LivenessWriter;
+  // Created on first use: most sessions never get a command, and refused ones never write liveness.
+  private replyWaiters?: ReplyWaiters;
+  private livenessWriter?: LivenessWriter;
   private deviceId?: string;
   private established = false;
   private lastHeartbeat = { at: 0, seq: 0, uptimeMs: 0, freeMemoryBytes: 0 };
@@ -120,6 +122,8 @@ export class DeviceSession {
   private transfer?: Transfer;
   private commandSub?: Subscription;
   private lastWrite: Promise<void> = Promise.resolve();
+  /** The device stream after this session's last event-log write. */
+  private lastWritten?: { readonly deviceId: string; readonly known: KnownDeviceStream };
   /** Log position of this session's own DeviceConnected, once written. */
   private connectedPosition?: number;
   private newestForeignConnect = 0;
@@ -136,7 +140,6 @@ export class DeviceSession {
   ) {
     this.connectedAt = new Date(services.clock());
     this.remoteAddress = socket.remoteAddress ?? null;
-    this.liveness = new LivenessWriter(services.liveness);
     this.connection = new ProtocolConnection(socket, services.machine, services.clock, services.metrics, {
       onDeliver: (message) => this.deliver(message),
       onDeadline: (deadline) => {
@@ -145,6 +148,14 @@ export class DeviceSession {
       },
       onClosed: (info) => void this.ended(info),
     });
+  }
+
+  private get replies(): ReplyWaiters {
+    return (this.replyWaiters ??= new ReplyWaiters());
+  }
+
+  private get liveness(): LivenessWriter {
+    return (this.livenessWriter ??= new LivenessWriter(this.services.liveness));
   }
 
   start(): void {
@@ -305,14 +316,19 @@ export class DeviceSession {
   private async requestEnrollment(deviceId: string, hello: HelloBody): Promise<EnrollmentOutcome> {
     const { commands, directory, gatewayId, autoApprove, clock } = this.services;
     try {
-      const result = await commands.device('RequestEnrollment', {
-        deviceId,
-        publicKey: this.identity.publicKeyHex,
-        gatewayId,
-        pairingModeActive: isPairingModeActive(directory.gatewayState(), new Date(clock()).toISOString()),
-        autoApprove,
-        capabilities: capabilitiesOf(hello),
-      });
+      const result = await commands.device(
+        'RequestEnrollment',
+        {
+          deviceId,
+          publicKey: this.identity.publicKeyHex,
+          gatewayId,
+          pairingModeActive: isPairingModeActive(directory.gatewayState(), new Date(clock()).toISOString()),
+          autoApprove,
+          capabilities: capabilitiesOf(hello),
+        },
+        this.knownStream(deviceId),
+      );
+      this.remember(deviceId, result);
       const last = result.events.at(-1);
       // So that later lookups (and approvals reacting to it) see this outcome.
       if (last !== undefined) await directory.waitForPosition(last.position, 2_000);
@@ -336,12 +352,31 @@ export class DeviceSession {
     this.apps.replaceAll(hello.apps);
     this.commandSub = serveDeviceCommands(nc, deviceId, (command) => this.command(command));
     this.writeLog(async () => {
-      const connected = await this.services.commands.device('MarkConnected', { deviceId, gatewayId, sessionId: this.sessionId });
-      this.connectedPosition = connected.events.at(-1)?.position ?? connected.nextExpectedVersion;
+      // One commit: the session and what Hello said about the device (no event when unchanged).
+      const connected = await this.services.commands.devices(
+        deviceId,
+        [
+          { type: 'MarkConnected', data: { deviceId, gatewayId, sessionId: this.sessionId } },
+          { type: 'ReportCapabilities', data: { deviceId, capabilities: capabilitiesOf(hello) } },
+        ],
+        this.knownStream(deviceId),
+      );
+      this.remember(deviceId, connected);
+      this.connectedPosition = connected.events.find((e) => e.type === 'DeviceConnected')?.position ?? connected.nextExpectedVersion;
       if (this.newestForeignConnect > this.connectedPosition) this.supersede();
-      await this.services.commands.device('ReportCapabilities', { deviceId, capabilities: capabilitiesOf(hello) });
     });
     this.writeLiveness();
+  }
+
+  /** The newest view of the device's stream: the directory's fold, or this session's last write if the directory has not seen it yet. */
+  private knownStream(deviceId: string): KnownDeviceStream {
+    const folded = this.services.directory.deviceStream(deviceId);
+    const own = this.lastWritten;
+    return own !== undefined && own.deviceId === deviceId && own.known.streamVersion > folded.streamVersion ? own.known : folded;
+  }
+
+  private remember(deviceId: string, result: HandleCommandResult<DeviceEvent, DeviceState>): void {
+    this.lastWritten = { deviceId, known: { state: result.state, streamVersion: result.nextExpectedVersion } };
   }
 
   // --- heartbeats and reports -------------------------------------------------
@@ -353,10 +388,10 @@ export class DeviceSession {
     for (const app of this.apps.replaceAll(apps)) {
       this.publishStatus({ type: 'AppStatus', ...this.origin(), appId: app.appId, revision: app.revision, state: app.state, restarts: app.restarts, ...(app.error ? { error: app.error } : {}) });
     }
-    const observe = () => this.services.metrics.heartbeatSeconds.observe((performance.now() - started) / 1000);
+    const { heartbeatSeconds } = this.services.metrics;
     const written = this.writeLiveness(false);
-    if (written === undefined) observe();
-    else void written.then(observe);
+    if (written === undefined) heartbeatSeconds.observe((performance.now() - started) / 1000);
+    else void written.then(() => heartbeatSeconds.observe((performance.now() - started) / 1000));
   }
 
   private appStatus(message: MessageOf<'AppStatus'>): void {
@@ -559,7 +594,7 @@ export class DeviceSession {
     registry.remove(this, this.deviceId);
     this.livenessDue = null;
     this.commandSub?.unsubscribe();
-    this.replies.settleAll(failed('unavailable', `the session of device '${this.deviceId}' closed (${info.reason})`));
+    this.replyWaiters?.settleAll(failed('unavailable', `the session of device '${this.deviceId}' closed (${info.reason})`));
     this.transfer = undefined;
     logger.info('session closed', { sessionId: this.sessionId, deviceId: this.deviceId, reason: info.reason, phase: info.phase });
     metrics.sessions.set(registry.size);
@@ -570,11 +605,11 @@ export class DeviceSession {
       // The machine closes for `timeout` in Established only when heartbeats stopped.
       const unreachable = info.reason === 'timeout' && info.phase === 'Established';
       this.writeLog(async () => {
-        if (unreachable) await commands.device('MarkUnreachable', { deviceId, sessionId, lastHeartbeatAt });
-        else await commands.device('MarkDisconnected', { deviceId, sessionId, reason: info.reason });
+        if (unreachable) await commands.device('MarkUnreachable', { deviceId, sessionId, lastHeartbeatAt }, this.knownStream(deviceId));
+        else await commands.device('MarkDisconnected', { deviceId, sessionId, reason: info.reason }, this.knownStream(deviceId));
       });
       this.writeLog(async () => {
-        await this.liveness.idle();
+        await this.livenessWriter?.idle();
         await this.services.liveness.removeSession(deviceId, sessionId);
       });
     }

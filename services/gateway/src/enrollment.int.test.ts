@@ -36,6 +36,30 @@ describe('enrollment through the event log', () => {
     await eventually(async () => (await liveness.get('sensor-1')) === undefined, 20_000, 'liveness record removed');
   });
 
+  it('records a reconnect as one commit: the new session and the capabilities that changed', async () => {
+    const identity = await newDeviceIdentity('ignored-cn');
+    await registerDevice(gw.store, 'upgraded', identity.keys.publicKeyHex);
+    const stream = { aggregateType: 'device', aggregateId: 'upgraded' };
+    const first = await TestDevice.connect(gw.gateway.tlsPort, identity);
+    await first.enroll();
+    await eventually(async () => (await deviceStatus(gw.store, 'upgraded')) === 'Connected', 20_000, 'device Connected');
+    first.close();
+    await first.closed;
+    await eventually(async () => (await deviceStatus(gw.store, 'upgraded')) === 'Disconnected', 20_000, 'device Disconnected');
+
+    const second = await TestDevice.connect(gw.gateway.tlsPort, identity);
+    await second.enroll({ firmware: 'test-fw 2.0' });
+    const { events } = await eventually(async () => {
+      const read = await gw.store.readStream(stream);
+      return read.events.at(-1)?.type === 'DeviceCapabilitiesReported' ? read : undefined;
+    }, 20_000, 'capabilities recorded');
+    const [connected, reported] = events.slice(-2);
+    expect(connected).toMatchObject({ type: 'DeviceConnected', commitSize: 2, indexInCommit: 0 });
+    expect(reported).toMatchObject({ type: 'DeviceCapabilitiesReported', position: connected.position, data: { capabilities: { firmware: 'test-fw 2.0' } } });
+    second.close();
+    await second.closed;
+  });
+
   it('welcomes a device whose certificate the platform CA issued', async () => {
     const keys = generateEd25519KeyPair();
     const cert = await issueDeviceCertificate(gw.ca, { deviceId: 'ca-issued', publicKey: keys.publicKey, validityDays: 1 });

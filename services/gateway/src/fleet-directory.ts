@@ -1,9 +1,11 @@
 import {
   deviceDecider,
   gatewayDecider,
+  initialDeviceState,
   initialGatewayState,
   type Device,
   type DeviceEvent,
+  type DeviceState,
   type GatewayEvent,
   type GatewayState,
 } from '@wasmbed/domain';
@@ -12,6 +14,12 @@ import type { Logger } from './logger';
 
 type FleetEvent = DeviceEvent | GatewayEvent;
 export type FleetListener = (event: RecordedEvent<FleetEvent>) => void;
+
+/** A device stream's state as folded here, and the version (position of its last commit) it folds up to. */
+export interface KnownDeviceStream {
+  readonly state: DeviceState;
+  readonly streamVersion: number;
+}
 
 const RESUBSCRIBE_MS = 1_000;
 
@@ -25,6 +33,8 @@ const RESUBSCRIBE_MS = 1_000;
 export class FleetDirectory {
   private readonly devices = new Map<string, Device>();
   private readonly deviceByKey = new Map<string, string>();
+  /** Position of the last commit folded per device stream: what a write on that view expects. */
+  private readonly deviceVersions = new Map<string, number>();
   private gateway: GatewayState = initialGatewayState();
   private readonly listeners = new Set<FleetListener>();
   private readonly waiters: { position: number; resolve: () => void }[] = [];
@@ -70,6 +80,11 @@ export class FleetDirectory {
     return this.devices.get(deviceId);
   }
 
+  /** The device's stream as of the last commit folded in (Initial at version 0 when none was seen). */
+  deviceStream(deviceId: string): KnownDeviceStream {
+    return { state: this.devices.get(deviceId) ?? initialDeviceState(), streamVersion: this.deviceVersions.get(deviceId) ?? 0 };
+  }
+
   gatewayState(): GatewayState {
     return this.gateway;
   }
@@ -83,15 +98,22 @@ export class FleetDirectory {
   waitForPosition(position: number, timeoutMs: number): Promise<boolean> {
     if (this.lastPosition >= position) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const waiter = { position, resolve: () => resolve(true) };
-      this.waiters.push(waiter);
-      setTimeout(() => {
+      const timer = setTimeout(() => {
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) {
           this.waiters.splice(i, 1);
           resolve(false);
         }
       }, timeoutMs).unref();
+      // Every enrollment waits here briefly: its timer goes as soon as the position is reached.
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      this.waiters.push(waiter);
     });
   }
 
@@ -158,6 +180,9 @@ export class FleetDirectory {
     const after = deviceDecider.evolve(before ?? { status: 'Initial' }, domainEvent as DeviceEvent);
     if (after.status === 'Initial') return;
     this.devices.set(deviceId, after);
+    // Only once the whole commit is in: a listener reading mid-commit gets the older version
+    // with a partly folded state, so a write decided on it conflicts instead of landing.
+    if (event.indexInCommit === event.commitSize - 1) this.deviceVersions.set(deviceId, event.position);
     if (before !== undefined && before.publicKey !== after.publicKey) this.deviceByKey.delete(before.publicKey);
     this.deviceByKey.set(after.publicKey, deviceId);
   }

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { LocalHistogram } from './local-histogram';
 
 export type HandshakeOutcome = 'ok' | 'tls_failed' | 'no_certificate' | 'bad_certificate' | 'over_capacity' | 'revoked';
 
@@ -12,7 +13,15 @@ export class GatewayMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
-  readonly frames = new Counter({ name: 'wasmbed_gateway_frames_total', help: 'Protocol frames by direction', labelNames: ['direction'], registers: [this.registry] });
+  /** Frames counted as plain numbers on the per-frame path, added to the counter when it is read. */
+  private readonly unreportedFrames = { in: 0, out: 0 };
+  private readonly frames = new Counter({
+    name: 'wasmbed_gateway_frames_total',
+    help: 'Protocol frames by direction',
+    labelNames: ['direction'],
+    registers: [this.registry],
+    collect: () => this.reportFrames(),
+  });
   readonly protocolErrors = new Counter({
     name: 'wasmbed_gateway_protocol_errors_total',
     help: 'Error frames sent to devices, by protocol error code',
@@ -25,14 +34,27 @@ export class GatewayMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
-  readonly heartbeatSeconds = new Histogram({
-    name: 'wasmbed_gateway_heartbeat_handling_seconds',
-    help: 'Time from a Heartbeat frame to its liveness record being written',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [this.registry],
-  });
+  readonly heartbeatSeconds = new LocalHistogram(
+    'wasmbed_gateway_heartbeat_handling_seconds',
+    'Time from a Heartbeat frame to its liveness record being written',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    this.registry,
+  );
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  countFrame(direction: 'in' | 'out'): void {
+    this.unreportedFrames[direction]++;
+  }
+
+  private reportFrames(): void {
+    for (const direction of ['in', 'out'] as const) {
+      const n = this.unreportedFrames[direction];
+      if (n === 0) continue;
+      this.unreportedFrames[direction] = 0;
+      this.frames.inc({ direction }, n);
+    }
   }
 }

@@ -43,6 +43,8 @@ const CLOSE_FLUSH_MS = 2_000;
 export class ProtocolConnection {
   private state: SessionState;
   private readonly decoder = new FrameDecoder({ maxFrameBytes: GATEWAY_MAX_FRAME_BYTES });
+  /** Frames to send, gathered while a received chunk is processed (null otherwise). */
+  private outbox: Uint8Array[] | null = null;
   private closeReason?: string;
   private phaseAtClose?: SessionPhase;
   private finished = false;
@@ -96,23 +98,32 @@ export class ProtocolConnection {
 
   private received(chunk: Buffer): void {
     if (this.state.phase === 'Closed') return;
-    // The answers to every frame of this chunk leave as one TLS write, not one each.
-    this.socket.cork();
+    // The answers to every frame of this chunk leave as one write of one buffer: cheaper
+    // than corking the socket, which queues a write request per frame.
+    this.outbox = [];
     try {
       this.decoder.push(chunk, this.onFrame);
     } catch (err) {
       // The decoder failed (frame too large, zero length): its position is lost for good.
       this.apply({ kind: 'undecodable', error: asProtocolError(err) });
     } finally {
-      this.socket.uncork();
+      this.flushOutbox();
     }
+  }
+
+  /** Writes the frames gathered while a chunk was processed, and stops gathering. */
+  private flushOutbox(): void {
+    const frames = this.outbox;
+    this.outbox = null;
+    if (frames === null || frames.length === 0 || !this.socket.writable) return;
+    this.socket.write(frames.length === 1 ? frames[0] : Buffer.concat(frames));
   }
 
   private readonly onFrame = (payload: Uint8Array) => this.frame(payload);
 
   private frame(payload: Uint8Array): void {
     if (this.state.phase === 'Closed') return;
-    this.metrics.frames.inc({ direction: 'in' });
+    this.metrics.countFrame('in');
     let event: SessionEvent;
     try {
       event = { kind: 'received', message: decodeMessage(payload) };
@@ -141,8 +152,9 @@ export class ProtocolConnection {
     for (const action of actions) {
       switch (action.kind) {
         case 'send':
-          if (this.socket.writable) this.socket.write(action.frame);
-          this.metrics.frames.inc({ direction: 'out' });
+          if (this.outbox !== null) this.outbox.push(action.frame);
+          else if (this.socket.writable) this.socket.write(action.frame);
+          this.metrics.countFrame('out');
           if (action.message.type === 'Error') this.metrics.protocolErrors.inc({ code: action.message.body.code });
           break;
         case 'deliver':
@@ -161,6 +173,8 @@ export class ProtocolConnection {
     this.phaseAtClose ??= phase;
     if (this.state.phase !== 'Closed') this.state = this.machine.next(this.state, { kind: 'transportClosed' }, this.clock()).state;
     this.hooks.onDeadline(null);
+    // The frames answering this chunk (the Error or Bye that closes, above all) go out before the end.
+    this.flushOutbox();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_FLUSH_MS).unref();
   }

@@ -3,7 +3,10 @@ import { MAX_REASON_BYTES, MIN_DEVICE_FRAME_BYTES, PROTOCOL_VERSION } from '../l
 import type { MessageBodies } from '../messages/catalog';
 import { encodeMessageFrame } from '../messages/codec';
 import type { GatewayMessage, GatewayMessageType } from '../messages/types';
+import { heartbeatAckFrame } from './heartbeat-ack-frame';
 import type { SessionAction, SessionState, Transition } from './session-types';
+
+type SendAction = Extract<SessionAction, { kind: 'send' }>;
 
 /** Sends a fatal Error answering `correlationId` and closes. */
 export function fatal(state: SessionState, code: ProtocolErrorCode, message: string, correlationId: number): Transition {
@@ -19,10 +22,17 @@ export function emit<T extends GatewayMessageType>(
   body: MessageBodies[T],
   correlationId: number,
 ): { state: SessionState; action: SessionAction } {
+  const action = outgoing(state, type, body, correlationId);
+  return { state: { ...state, lastSentMsgId: action.message.msgId }, action };
+}
+
+/** emit without the new state: the caller records `message.msgId` as lastSentMsgId in the state it builds. */
+export function outgoing<T extends GatewayMessageType>(state: SessionState, type: T, body: MessageBodies[T], correlationId: number): SendAction {
   const message = { type, msgId: state.lastSentMsgId + 1, correlationId, body } as GatewayMessage;
-  let frame: Uint8Array;
+  let frame: Uint8Array | undefined;
+  if (message.type === 'HeartbeatAck') frame = heartbeatAckFrame(message.msgId, correlationId, message.body.seq, message.body.serverTimeMs);
   try {
-    frame = encodeMessageFrame(message);
+    frame ??= encodeMessageFrame(message);
   } catch (err) {
     if (err instanceof ProtocolError) throw new SessionViolationError(`cannot send ${type}: ${err.message}`, {}, { cause: err });
     throw err;
@@ -31,7 +41,7 @@ export function emit<T extends GatewayMessageType>(
   if (frame.length - 4 > limit) {
     throw new SessionViolationError(`cannot send ${type}: ${frame.length - 4} bytes exceed the device's limit of ${limit}`);
   }
-  return { state: { ...state, lastSentMsgId: message.msgId }, action: { kind: 'send', message, frame } };
+  return { kind: 'send', message, frame };
 }
 
 const utf8 = new TextEncoder();

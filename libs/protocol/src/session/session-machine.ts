@@ -2,10 +2,13 @@ import { SessionViolationError, type ProtocolError } from '../errors';
 import { HEARTBEAT_MISSES, HELLO_TIMEOUT_MS, PENDING_HOLD_MS } from '../limits';
 import { maySend } from '../messages/catalog';
 import type { DeviceMessage, Message } from '../messages/types';
-import { clip, emit, fatal } from './emit';
+import { clip, emit, fatal, outgoing } from './emit';
 import { applySend } from './gateway-sends';
 import { isNextMsgId } from './message-ids';
 import type { SessionAction, SessionConfig, SessionEvent, SessionState, Transition } from './session-types';
+
+/** A state being built by one transition, not yet handed out. */
+type Draft = { -readonly [K in keyof SessionState]: SessionState[K] };
 
 export const DEFAULT_SESSION_CONFIG: SessionConfig = {
   helloTimeoutMs: HELLO_TIMEOUT_MS,
@@ -62,7 +65,8 @@ export class SessionStateMachine {
     if (!isNextMsgId(state.lastReceivedMsgId, message.msgId)) {
       return fatal(state, 'replayed_message', `msgId ${message.msgId} after ${state.lastReceivedMsgId}`, message.msgId);
     }
-    const s: SessionState = { ...state, lastReceivedMsgId: message.msgId };
+    // This transition's own copy: later steps of the same transition update it in place.
+    const s: Draft = { ...state, lastReceivedMsgId: message.msgId };
     if (message.type === 'Error') {
       const deliver: SessionAction = { kind: 'deliver', message };
       if (!message.body.fatal) return { state: s, actions: [deliver] };
@@ -87,15 +91,17 @@ export class SessionStateMachine {
     }
   }
 
-  private receivedEstablished(s: SessionState, message: DeviceMessage, nowMs: number): Transition {
+  private receivedEstablished(s: Draft, message: DeviceMessage, nowMs: number): Transition {
     const deliver: SessionAction = { kind: 'deliver', message };
     switch (message.type) {
       case 'Hello':
         return fatal(s, 'unexpected_message', 'a second Hello', message.msgId);
       case 'Heartbeat': {
-        const alive: SessionState = { ...s, deadlineMs: nowMs + this.config.heartbeatMisses * (s.heartbeatIntervalMs ?? 0) };
-        const ack = emit(alive, 'HeartbeatAck', { seq: message.body.seq, serverTimeMs: nowMs }, message.msgId);
-        return { state: ack.state, actions: [ack.action, deliver] };
+        // The hot path (one per heartbeat): no state copy beyond the transition's own.
+        const ack = outgoing(s, 'HeartbeatAck', { seq: message.body.seq, serverTimeMs: nowMs }, message.msgId);
+        s.lastSentMsgId = ack.message.msgId;
+        s.deadlineMs = nowMs + this.config.heartbeatMisses * (s.heartbeatIntervalMs ?? 0);
+        return { state: s, actions: [ack, deliver] };
       }
       case 'ModuleRequest': {
         const t = s.transfer;

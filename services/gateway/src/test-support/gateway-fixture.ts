@@ -47,6 +47,8 @@ export async function startTestGateway(natsUrl: string, overrides: Partial<Gatew
       { subject: 'watcher', role: 'viewer', tokenSha256: hashToken(VIEWER_TOKEN) },
     ],
     heartbeatIntervalMs: 30_000,
+    // As loadGatewayConfig: the heartbeat interval unless set.
+    livenessFlushMs: overrides.heartbeatIntervalMs ?? 30_000,
     helloTimeoutMs: 10_000,
     handshakeTimeoutMs: 10_000,
     pendingHoldMs: 300_000,
