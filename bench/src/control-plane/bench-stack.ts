@@ -47,17 +47,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
   try {
     const pki = await ensureDevPki(join(dir, 'pki'), { gatewayHosts: ['127.0.0.1', 'localhost'] });
-    const token = randomBytes(32).toString('base64url');
-    const tokens = JSON.stringify([{ subject: 'bench', role: 'admin', tokenSha256: createHash('sha256').update(token).digest('hex') }]);
+    const { token, tokens } = benchToken();
     const [grpc, http, tls, gwHttp, ctl] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const start = async (name: string, main: string, port: number, env: Record<string, string>): Promise<void> => {
       services.push(await startServiceProcess({ name, main: join(ROOT, main), port, env: { WASMBED_NATS_URL: nats.url, WASMBED_LOG_LEVEL: 'warn', ...env } }, output));
     };
-    await start('api', 'services/api/dist/main.js', grpc, {
-      WASMBED_API_GRPC_ADDR: `127.0.0.1:${grpc}`,
-      WASMBED_API_HTTP_ADDR: `127.0.0.1:${http}`,
-      WASMBED_API_TOKENS: tokens,
-    });
+    await start('api', 'services/api/dist/main.js', grpc, apiEnv(grpc, http, tokens));
     await start('gateway', 'services/gateway/dist/main.js', tls, {
       WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${tls}`,
       WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${gwHttp}`,
@@ -115,6 +110,18 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     throw err;
   }
 }
+
+/** A fresh admin token and the WASMBED_API_TOKENS value that accepts it. */
+export function benchToken(): { token: string; tokens: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokens: JSON.stringify([{ subject: 'bench', role: 'admin', tokenSha256: createHash('sha256').update(token).digest('hex') }]) };
+}
+
+export function apiEnv(grpcPort: number, httpPort: number, tokens: string): Record<string, string> {
+  return { WASMBED_API_GRPC_ADDR: `127.0.0.1:${grpcPort}`, WASMBED_API_HTTP_ADDR: `127.0.0.1:${httpPort}`, WASMBED_API_TOKENS: tokens };
+}
+
+export const API_MAIN = join(ROOT, 'services/api/dist/main.js');
 
 function startFleet(count: number, prefix: string, gateway: string, ca: string, keyDir: string, output: ProcessOutput): ChildProcess {
   const main = join(ROOT, 'emulation/sim-device/dist/cli/sim-fleet.js');

@@ -8,6 +8,7 @@ import { ReadModelGate } from './admin/read-model-gate';
 import { ReadModelRebuild } from './admin/read-model-rebuild';
 import { PublisherTrust } from './admission/publisher-trust';
 import { CommandRunner } from './commands/command-runner';
+import { knownStateOf } from './commands/known-state';
 import type { ApiConfig } from './config';
 import { adminService, rebuildReadModelsOperation } from './grpc/admin-service';
 import { applicationService } from './grpc/application-service';
@@ -66,6 +67,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       store: eventStore,
       logger,
       waitForReadModels: (context, position) => projections.waitForPosition(context, position, READ_YOUR_WRITES_MS),
+      knownStateOf: (aggregateType, id) => knownStateOf(readModels, aggregateType, id),
     });
     const authenticator = apiTokenAuthenticator(config.tokens);
     const trust = new PublisherTrust(config.trustedPublisherKeys);

@@ -17,6 +17,22 @@ export type RecordDeviceDeploymentStarted = AppCommand<'RecordDeviceDeploymentSt
 export type RecordDeviceRunning = AppCommand<'RecordDeviceRunning', { device: string; revision: number; sha256: string }>;
 export type RecordDeviceFailed = AppCommand<'RecordDeviceFailed', { device: string; revision: number; reason: string }>;
 
+/**
+ * One device outcome inside RecordDeviceOutcomes. `at` (default: the command's
+ * `metadata.now`) is when the reporter decided it, so outcomes gathered over a
+ * while keep the times their single commands would have had.
+ */
+export type DeviceOutcome = { device: string; revision: number; at?: string } & (
+  | { kind: 'started' }
+  | { kind: 'running'; sha256: string }
+  | { kind: 'failed'; reason: string }
+);
+/**
+ * Many device outcomes in one decision: the events of the matching single
+ * commands (started / running / failed), in order, or one error for all.
+ */
+export type RecordDeviceOutcomes = AppCommand<'RecordDeviceOutcomes', { outcomes: DeviceOutcome[] }>;
+
 /** Closes wave `waveIndex` of rollout `rollout` once its health gate has passed. */
 export type AdvanceWave = AppCommand<'AdvanceWave', { rollout: number; waveIndex: number }>;
 export type PauseRollout = AppCommand<'PauseRollout', { reason?: string }>;
@@ -36,6 +52,7 @@ export type ApplicationCommand =
   | RecordDeviceDeploymentStarted
   | RecordDeviceRunning
   | RecordDeviceFailed
+  | RecordDeviceOutcomes
   | AdvanceWave
   | PauseRollout
   | ResumeRollout

@@ -50,7 +50,7 @@ const DEPLOYABLE: readonly ApplicationPhase[] = ['Creating', 'Running', 'Partial
 /** Phases in which devices may still report deployment outcomes for the latest rollout. */
 const REPORTING: readonly ApplicationPhase[] = ['Deploying', 'Running', 'PartiallyRunning', 'Failed'];
 
-type Data<C extends { data: unknown }> = { readonly [K in keyof C['data']]?: unknown };
+export type Data<C extends { data: unknown }> = { readonly [K in keyof C['data']]?: unknown };
 
 export function decideDeploy(app: Application, data: Data<DeployApplication>, meta: CommandMetadata): ApplicationEvent[] {
   const targets = requireNameSet('data.targets', data.targets);
@@ -76,7 +76,7 @@ export function decideDeploy(app: Application, data: Data<DeployApplication>, me
   return startRollout(app, { revision: revision.revision, kind: 'deploy', targets, waves: planWaves(targets, strategy), strategy }, meta);
 }
 
-type OutcomeCommand = RecordDeviceDeploymentStarted | RecordDeviceRunning | RecordDeviceFailed;
+export type OutcomeCommand = RecordDeviceDeploymentStarted | RecordDeviceRunning | RecordDeviceFailed;
 
 export function decideDeviceOutcome(
   app: Application,

@@ -7,6 +7,7 @@ import { requireMetadata } from '../shared/metadata';
 import { requireName, requireRecord } from '../shared/validation';
 import type { ApplicationCommand } from './commands';
 import { decideAdvanceWave, decideDeploy, decideDeviceOutcome, decidePause, decideResume, decideRollback } from './decide-rollout';
+import { decideDeviceOutcomes } from './decide-outcomes';
 import { ApplicationAlreadyExists, ApplicationNotFound } from './errors';
 import type { ApplicationEvent } from './events';
 import { activeDevices, describeState, isRolloutActive } from './rollout-queries';
@@ -46,6 +47,8 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
     case 'RecordDeviceRunning':
     case 'RecordDeviceFailed':
       return decideDeviceOutcome(app, command.type, data, meta);
+    case 'RecordDeviceOutcomes':
+      return decideDeviceOutcomes(app, data, meta);
     case 'AdvanceWave':
       return decideAdvanceWave(app, data, meta);
     case 'PauseRollout':

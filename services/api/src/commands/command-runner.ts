@@ -22,6 +22,12 @@ export interface CommandRunnerOptions {
   readonly store: EventStore;
   /** Resolves once this instance's read models show `position` of `context`. */
   readonly waitForReadModels: (context: string, position: number) => Promise<void>;
+  /**
+   * The aggregate's state and stream version as this instance's read models hold
+   * them: a command is decided on it without reading the stream (handleCommand's
+   * knownState; a stale one costs a version conflict and the read).
+   */
+  readonly knownStateOf?: (aggregateType: AggregateType, aggregateId: string) => Promise<{ state: unknown; streamVersion: number } | undefined>;
   readonly logger: Logger;
 }
 
@@ -49,12 +55,15 @@ export class CommandRunner {
     run: RunOptions,
   ): Promise<CommandOutcome<E, S>> {
     const stream = { aggregateType: target.aggregateType, aggregateId };
+    // Only for commands without an expected version: that check needs the stream as it is.
+    const known = run.expectedVersion === 0 ? await this.options.knownStateOf?.(target.aggregateType, aggregateId) : undefined;
     const result = await handleCommand({
       store: this.#storeFor(stream, run.expectedVersion, call),
       decider: target.decider,
       stream,
       command: build({ now: call.now, actor: call.actor }),
       metadata: { commandId: call.commandId, correlationId: call.correlationId, actor: call.actor, now: call.now },
+      ...(known === undefined ? {} : { knownState: known as { state: S; streamVersion: number } }),
     }).catch((err: unknown) => {
       throw toRequestError(err, run.fieldRenames);
     });
