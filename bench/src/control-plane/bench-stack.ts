@@ -49,8 +49,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const pki = await ensureDevPki(join(dir, 'pki'), { gatewayHosts: ['127.0.0.1', 'localhost'] });
     const { token, tokens } = benchToken();
     const [grpc, http, tls, gwHttp, ctl] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    // WASMBED_BENCH_CPU_PROF_DIR=<dir>: every service writes a V8 CPU profile there when it stops.
+    const profileDir = process.env.WASMBED_BENCH_CPU_PROF_DIR;
     const start = async (name: string, main: string, port: number, env: Record<string, string>): Promise<void> => {
-      services.push(await startServiceProcess({ name, main: join(ROOT, main), port, env: { WASMBED_NATS_URL: nats.url, WASMBED_LOG_LEVEL: 'warn', ...env } }, output));
+      const spec = { name, main: join(ROOT, main), port, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [] };
+      services.push(await startServiceProcess({ ...spec, env: { WASMBED_NATS_URL: nats.url, WASMBED_LOG_LEVEL: 'warn', ...env } }, output));
     };
     await start('api', 'services/api/dist/main.js', grpc, apiEnv(grpc, http, tokens));
     await start('gateway', 'services/gateway/dist/main.js', tls, {

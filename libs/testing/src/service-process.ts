@@ -16,6 +16,8 @@ export interface ServiceProcessSpec {
   /** A port the service listens on once it is up. */
   readonly port: number;
   readonly startTimeoutMs?: number;
+  /** Extra node options, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface ServiceProcess {
@@ -43,7 +45,7 @@ export class ProcessOutput {
 
 export async function startServiceProcess(spec: ServiceProcessSpec, output: ProcessOutput): Promise<ServiceProcess> {
   if (!existsSync(spec.main)) throw new ServiceStartError(`${spec.main} is missing: build first (npm run build)`);
-  const child = spawn(process.execPath, [spec.main], { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.main], { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => output.append(spec.name, chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.append(spec.name, chunk));
   const handle: ServiceProcess = {
