@@ -24,7 +24,7 @@ import {
 } from '@wasmbed/proto';
 import { encodeManifest, manifestFromSource, moduleSha256 } from '@wasmbed/protocol';
 import { SimDevice } from '@wasmbed/sim-device';
-import { startFleet, type FleetProcess } from './support/fleet';
+import { startFleet, type E2eFleet } from './support/fleet';
 import { call, createApp, deployApp, updateApp, type SignedSpecOptions } from './support/publisher';
 import { eventually, startStack, type Stack } from './support/stack';
 
@@ -37,7 +37,7 @@ let stack: Stack;
 let devices: DeviceServiceClient;
 let apps: ApplicationServiceClient;
 let liveness: LivenessStore;
-let fleet: FleetProcess;
+let fleet: E2eFleet;
 let straggler: SimDevice;
 let keyDir: string;
 let commandTap: Subscription;

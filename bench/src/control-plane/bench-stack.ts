@@ -3,7 +3,6 @@
  * nats-server, the built api, gateway and app-controller, and simulated fleets
  * (the wasmbed-sim-fleet CLI) split over several processes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createClient } from '@wasmbed/grpc-kit';
 import { ensureDevPki } from '@wasmbed/pki';
 import { ApplicationServiceClient, DevicePhase, DeviceServiceClient, type ListDevicesResponse } from '@wasmbed/proto';
-import { ProcessOutput, call, freePort, startNatsServer, startServiceProcess, type NatsTestServer, type ServiceProcess } from '@wasmbed/testing';
+import { ProcessOutput, call, freePort, startFleetProcess, startNatsServer, startServiceProcess, type FleetProcess, type NatsTestServer, type ServiceProcess } from '@wasmbed/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -38,9 +37,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const output = new ProcessOutput();
   const nats: NatsTestServer = await startNatsServer();
   const services: ServiceProcess[] = [];
-  const fleets: ChildProcess[] = [];
+  const fleets: FleetProcess[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.all(fleets.map((f) => endFleet(f)));
+    await Promise.all(fleets.map((f) => f.stop()));
     await Promise.all(services.map((s) => s.stop()));
     await nats.stop();
     await rm(dir, { recursive: true, force: true });
@@ -75,7 +74,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     await pairing(true);
     const per = Math.ceil(options.devices / options.fleetProcesses);
     for (let i = 0, left = options.devices; left > 0; i += 1, left -= per) {
-      fleets.push(startFleet(Math.min(per, left), `f${i}-`, `127.0.0.1:${tls}`, pki.files.caCert, join(dir, `keys-${i}`), output));
+      const spec = { main: FLEET_MAIN, count: Math.min(per, left), prefix: `f${i}-`, gateway: `127.0.0.1:${tls}`, caFile: pki.files.caCert, keyDir: join(dir, `keys-${i}`) };
+      fleets.push(startFleetProcess({ ...spec, summaryIntervalMs: 60_000 }, output));
     }
     const connectedDevices = async (): Promise<string[]> => {
       const names: string[] = [];
@@ -125,25 +125,4 @@ export function apiEnv(grpcPort: number, httpPort: number, tokens: string): Reco
 }
 
 export const API_MAIN = join(ROOT, 'services/api/dist/main.js');
-
-function startFleet(count: number, prefix: string, gateway: string, ca: string, keyDir: string, output: ProcessOutput): ChildProcess {
-  const main = join(ROOT, 'emulation/sim-device/dist/cli/sim-fleet.js');
-  const child = spawn(process.execPath, [main, '--count', String(count), '--gateway', gateway, '--ca', ca, '--key-dir', keyDir, '--prefix', prefix, '--summary-interval-ms', '60000'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => output.append(`fleet ${prefix}`, chunk));
-  child.stderr?.on('data', (chunk: Buffer) => output.append(`fleet ${prefix}`, chunk));
-  return child;
-}
-
-async function endFleet(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
+const FLEET_MAIN = join(ROOT, 'emulation/sim-device/dist/cli/sim-fleet.js');

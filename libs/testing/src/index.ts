@@ -5,5 +5,7 @@ export { withNats } from './with-nats';
 export { NatsServerNotFoundError, NatsServerStartError, ServiceStartError } from './errors';
 export { ProcessOutput, startServiceProcess, waitForPort } from './service-process';
 export type { ServiceProcess, ServiceProcessSpec } from './service-process';
+export { startFleetProcess } from './fleet-process';
+export type { FleetProcess, FleetProcessSpec } from './fleet-process';
 export { call, signedApplicationSpec } from './signed-spec';
 export type { SignedSpecOptions } from './signed-spec';

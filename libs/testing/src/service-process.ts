@@ -67,7 +67,7 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function endChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export async function endChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (exited(child)) return;
   await new Promise<void>((done) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
