@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { KeyedQueue } from './keyed-queue';
 import { GatewayMetrics } from './metrics';
 import { ModuleCache } from './module-cache';
+import { VerifiedManifests } from './verified-manifests';
 import { SessionRegistry } from './session-registry';
 import { loadTlsCredentials } from './tls-credentials';
 import { watchRevocations } from './revocation-watch';
@@ -97,6 +98,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       nc,
       liveness,
       modules,
+      verifiedManifests: new VerifiedManifests(),
       metrics,
       logger,
       registry,

@@ -41,6 +41,7 @@ import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import { chunkRange } from './module-chunks';
 import type { ModuleCache } from './module-cache';
+import type { VerifiedManifests } from './verified-manifests';
 import { ProtocolConnection, type ClosedInfo } from './protocol-connection';
 import { ReplyWaiters } from './reply-waiters';
 import type { SessionRegistry } from './session-registry';
@@ -62,6 +63,8 @@ export interface SessionServices {
   readonly nc: NatsConnection;
   readonly liveness: LivenessStore;
   readonly modules: ModuleCache;
+  /** Signatures already checked, shared by every session (see VerifiedManifests). */
+  readonly verifiedManifests?: VerifiedManifests;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly registry: SessionRegistry<DeviceSession>;
@@ -496,7 +499,10 @@ export class DeviceSession {
     if (manifest.revision !== command.revision) {
       return failed('invalid_argument', `invalid_manifest: the manifest is revision ${manifest.revision}, the command says ${command.revision}`);
     }
-    if (!verifyManifest(manifestBytes, signature, publisherKey)) {
+    const verified = this.services.verifiedManifests
+      ? this.services.verifiedManifests.verify(manifestBytes, signature, publisherKey)
+      : verifyManifest(manifestBytes, signature, publisherKey);
+    if (!verified) {
       return failed('invalid_argument', 'bad_signature: the manifest signature does not verify with the publisher key');
     }
     const runtime = this.connection.hello!.runtime;
