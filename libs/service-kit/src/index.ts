@@ -12,3 +12,4 @@ export { trackNatsConnection } from './nats-status';
 export { authenticateHttp } from './http-auth';
 export { HTTP_STATUS_BY_ERROR_CODE, sendError, sendJson } from './http-json';
 export { listenOn } from './listen';
+export { serveHttp, type HttpService } from './http-service';

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOn, sendError, sendJson, type Logger } from '@wasmbed/service-kit';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError, sendJson, serveHttp, type Logger } from '@wasmbed/service-kit';
 import type { Registry } from 'prom-client';
 
 export interface ProbeServerOptions {
@@ -32,19 +32,5 @@ export function createProbeServer(options: ProbeServerOptions): ProbeServer {
     res.end(text);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      options.logger.error('HTTP request failed', { path: req.url, error: err });
-      if (res.headersSent) res.destroy();
-      else sendError(res, 500, 'internal', 'internal error');
-    });
-  });
-  return {
-    listen: (host, port) => listenOn(server, host, port),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return serveHttp(handle, options.logger);
 }

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOn, sendError, sendJson, type Logger } from '@wasmbed/service-kit';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError, sendJson, serveHttp, type Logger } from '@wasmbed/service-kit';
 import type { Registry } from 'prom-client';
 
 export interface Readiness {
@@ -51,21 +50,5 @@ export function createControllerHttpServer(options: ControllerHttpOptions): Cont
     await route(res);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      const ref = randomUUID();
-      options.logger.error('HTTP request failed', { path: req.url, ref, error: err });
-      sendError(res, 500, 'internal', `internal error (ref ${ref})`);
-    });
-  });
-
-  return {
-    listen: (host, port) => listenOn(server, host, port),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return serveHttp(handle, options.logger);
 }

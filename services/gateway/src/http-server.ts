@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isWasmbedError, ValidationError } from '@wasmbed/errors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ValidationError } from '@wasmbed/errors';
 import type { Authenticator, Principal, Role } from '@wasmbed/grpc-kit';
-import { authenticateHttp, HTTP_STATUS_BY_ERROR_CODE, listenOn, sendError, sendJson } from '@wasmbed/service-kit';
+import { authenticateHttp, sendError, sendJson, serveHttp } from '@wasmbed/service-kit';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 
@@ -79,25 +78,5 @@ export function createGatewayHttpServer(options: GatewayHttpOptions): GatewayHtt
     sendJson(res, 200, await route.handle(principal, body));
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      if (isWasmbedError(err)) {
-        if (err.code === 'unauthenticated') res.setHeader('www-authenticate', 'Bearer');
-        return sendError(res, HTTP_STATUS_BY_ERROR_CODE[err.code], err.code, err.message);
-      }
-      const ref = randomUUID();
-      logger.error('HTTP request failed', { path: req.url, ref, error: err });
-      sendError(res, 500, 'internal', `internal error (ref ${ref})`);
-    });
-  });
-
-  return {
-    listen: (host, port) => listenOn(server, host, port),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return serveHttp(handle, logger);
 }
