@@ -26,7 +26,8 @@ import { encodeManifest, manifestFromSource, moduleSha256 } from '@wasmbed/proto
 import { SimDevice } from '@wasmbed/sim-device';
 import { startFleet, type E2eFleet } from './support/fleet';
 import { call, createApp, deployApp, updateApp, type SignedSpecOptions } from './support/publisher';
-import { eventually, startStack, type Stack } from './support/stack';
+import { eventually } from '@wasmbed/testing';
+import { startStack, type Stack } from './support/stack';
 
 jest.setTimeout(300_000);
 

@@ -14,7 +14,8 @@ import { ed25519KeyPairFromSeed } from '@wasmbed/pki';
 import { DevicePhase, DeviceServiceClient, type Device, type GetDeviceResponse } from '@wasmbed/proto';
 import { encodeManifest, moduleSha256, signManifest, type Manifest } from '@wasmbed/protocol';
 import { SimDevice, type DeviceState } from '@wasmbed/sim-device';
-import { eventually, startStack, type Stack } from './support/stack';
+import { eventually } from '@wasmbed/testing';
+import { startStack, type Stack } from './support/stack';
 
 jest.setTimeout(180_000);
 

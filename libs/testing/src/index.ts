@@ -9,3 +9,4 @@ export { startFleetProcess } from './fleet-process';
 export type { FleetProcess, FleetProcessSpec } from './fleet-process';
 export { call, signedApplicationSpec } from './signed-spec';
 export type { SignedSpecOptions } from './signed-spec';
+export { eventually } from './eventually';

@@ -12,7 +12,8 @@ import {
   type GetApplicationResponse,
   type GetDeviceResponse,
 } from '@wasmbed/proto';
-import { eventually, withApi } from './test-support/api-fixture';
+import { eventually } from '@wasmbed/testing';
+import { withApi } from './test-support/api-fixture';
 import { enrollDevice } from './test-support/fleet';
 import { call, failure } from './test-support/grpc-clients';
 import { Publisher } from './test-support/publisher';
@@ -39,10 +40,10 @@ const deploy = (name: string) => call<DeployApplicationResponse>((done) => apps.
 async function enrolled(name: string, labels: Record<string, string>, hostFunctions: string[], extra: { maxModuleBytes?: number; ramBytes?: number } = {}) {
   await enrollDevice(fixture().eventStore, name, labels, { hostFunctions, ...extra });
   const devices = fixture().client(DeviceServiceClient, 'viewer');
-  await eventually(async () => {
+  await eventually(`${name} enrolled in the read model`, async () => {
     const { device } = await call<GetDeviceResponse>((done) => devices.getDevice({ name }, done)).catch(() => ({ device: undefined }));
     return device?.phase === DevicePhase.DEVICE_PHASE_ENROLLED ? device : undefined;
-  }, `${name} enrolled in the read model`);
+  }, 5_000);
 }
 
 describe('module upload', () => {

@@ -1,5 +1,6 @@
 import { DeviceServiceClient, GatewayServiceClient, type GetDeviceResponse } from '@wasmbed/proto';
-import { eventually, TOKENS, withApi } from './test-support/api-fixture';
+import { eventually } from '@wasmbed/testing';
+import { TOKENS, withApi } from './test-support/api-fixture';
 import { requestPairing } from './test-support/fleet';
 import { call } from './test-support/grpc-clients';
 import { getJson, getText, sendJson } from './test-support/http-client';
@@ -24,7 +25,7 @@ beforeAll(async () => {
     );
   }
   for (const name of ['wait-1', 'wait-2', 'wait-3']) await requestPairing(fixture().eventStore, name);
-  await eventually(async () => ((await phaseOf('wait-3')) === 'DEVICE_PHASE_ENROLLING' ? true : undefined), 'devices waiting for approval');
+  await eventually('devices waiting for approval', async () => ((await phaseOf('wait-3')) === 'DEVICE_PHASE_ENROLLING' ? true : undefined), 5_000);
 });
 
 describe('pairing over HTTP', () => {

@@ -11,7 +11,8 @@ import { createJsonLogger } from '@wasmbed/service-kit';
 import { startAppController, type RunningAppController } from './app';
 import type { AppControllerConfig } from './config';
 import { signedSpec } from './test-support/publisher';
-import { eventually, startControllerStack, type ControllerStack, type TestDevice } from './test-support/stack';
+import { eventually } from '@wasmbed/testing';
+import { startControllerStack, type ControllerStack, type TestDevice } from './test-support/stack';
 
 jest.setTimeout(180_000);
 

@@ -2,12 +2,12 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { LivenessStore, type LivenessRecord } from '@wasmbed/device-bus';
 import type { JetStreamEventStore, RecordedEvent } from '@wasmbed/event-log';
 import { createJsonLogger, openDomainEventStore } from '@wasmbed/service-kit';
-import { withNats } from '@wasmbed/testing';
+import { eventually, withNats } from '@wasmbed/testing';
 import { startDeviceController, type RunningDeviceController } from './app';
 import type { DeviceControllerConfig } from './config';
 import { ENROLLMENT_EXPIRED_REASON } from './rules/enrollment';
 import { CAPABILITIES } from './test-support/fleet-fixture';
-import { eventually, send, sleep, streamOf } from './test-support/event-log';
+import { send, sleep, streamOf } from './test-support/event-log';
 
 const HEARTBEAT_MS = 200;
 /** 3 missed heartbeats + one interval. */
@@ -109,7 +109,7 @@ afterAll(async () => {
 
 describe('device-controller on a real event log and liveness bucket', () => {
   it('becomes ready once the fleet log is caught up', async () => {
-    await eventually('readiness', async () => (await getJson('/readyz')).status === 200);
+    await eventually('readiness', async () => (await getJson('/readyz')).status === 200, 15_000);
     expect((await getJson('/healthz')).body).toEqual({ status: 'ok' });
   });
 
@@ -117,13 +117,13 @@ describe('device-controller on a real event log and liveness bucket', () => {
     const [recorded] = await eventually('d-crash unreachable', async () => {
       const events = byController(await streamOf(store, 'device', 'd-crash'), 'DeviceUnreachable');
       return events.length > 0 && events;
-    });
+    }, 15_000);
     const last = await liveness.get('d-crash');
     expect(recorded.data).toMatchObject({ deviceId: 'd-crash', sessionId: 'sess-crash', lastHeartbeatAt: last!.lastHeartbeatAt });
     const offline = await eventually('gw-b offline', async () => {
       const events = byController(await streamOf(store, 'gateway', 'gw-b'), 'GatewayOffline');
       return events.length > 0 && events;
-    });
+    }, 15_000);
     expect(offline.map((e) => e.data)).toEqual([expect.objectContaining({ gatewayId: 'gw-b', instanceId: 'b-1' })]);
   });
 
@@ -137,24 +137,24 @@ describe('device-controller on a real event log and liveness bucket', () => {
     const closed = await eventually('pairing window closed', async () => {
       const events = byController(await streamOf(store, 'gateway', 'gw-a'), 'PairingModeDisabled');
       return events.length > 0 && events;
-    });
+    }, 15_000);
     expect(closed).toHaveLength(1);
     const opened = (await streamOf(store, 'gateway', 'gw-a')).find((e) => e.type === 'PairingModeEnabled')!;
     expect(Date.parse(closed[0].metadata.timestamp)).toBeGreaterThanOrEqual(Date.parse((opened.data as { until: string }).until));
   });
 
   it('rejects an expired enrollment request and approves one from a listed board', async () => {
-    const rejected = await eventually('d-waiting rejected', async () => byController(await streamOf(store, 'device', 'd-waiting'), 'DeviceRejected')[0]);
+    const rejected = await eventually('d-waiting rejected', async () => byController(await streamOf(store, 'device', 'd-waiting'), 'DeviceRejected')[0], 15_000);
     expect(rejected.data).toMatchObject({ reason: ENROLLMENT_EXPIRED_REASON, rejectedBy: 'device-controller' });
-    const enrolled = await eventually('d-trusted approved', async () => byController(await streamOf(store, 'device', 'd-trusted'), 'DeviceEnrolled')[0]);
+    const enrolled = await eventually('d-trusted approved', async () => byController(await streamOf(store, 'device', 'd-trusted'), 'DeviceEnrolled')[0], 15_000);
     expect(enrolled.data).toMatchObject({ approval: 'manual', approvedBy: 'device-controller' });
     expect((await streamOf(store, 'device', 'd-trusted')).map((e) => e.type)).not.toContain('DeviceRejected');
   });
 
   it('gives a device and its gateway back when the "crashed" gateway turns out alive', async () => {
     keepAlive('d-crash', 'gw-b', 'sess-crash');
-    await eventually('d-crash connected again', async () => byController(await streamOf(store, 'device', 'd-crash'), 'DeviceConnected').length === 1);
-    const online = await eventually('gw-b online again', async () => byController(await streamOf(store, 'gateway', 'gw-b'), 'GatewayOnline')[0]);
+    await eventually('d-crash connected again', async () => byController(await streamOf(store, 'device', 'd-crash'), 'DeviceConnected').length === 1, 15_000);
+    const online = await eventually('gw-b online again', async () => byController(await streamOf(store, 'gateway', 'gw-b'), 'GatewayOnline')[0], 15_000);
     expect(online.data).toMatchObject({ gatewayId: 'gw-b', instanceId: 'b-1' });
   });
 
@@ -163,7 +163,7 @@ describe('device-controller on a real event log and liveness bucket', () => {
     const status = await eventually('misplaced d-alive', async () => {
       const { body } = await getJson('/status');
       return (body.misplaced as unknown[]).length > 0 && body;
-    });
+    }, 15_000);
     expect(status.misplaced).toEqual([expect.objectContaining({ deviceId: 'd-alive', assignedGateway: 'gw-b', connectedGateway: 'gw-a', sessionId: 'sess-alive' })]);
     expect(status).toMatchObject({ ready: true, devices: { Connected: 2, Revoked: 1, Enrolled: 1 }, gateways: { Online: 2 } });
     const metrics = await (await fetch(`http://127.0.0.1:${controller!.httpPort}/metrics`)).text();
@@ -177,7 +177,7 @@ describe('device-controller on a real event log and liveness bucket', () => {
     await controller!.stop();
     const head = await store.headPosition('fleet');
     controller = await start();
-    await eventually('restarted controller ready', async () => (await getJson('/readyz')).status === 200);
+    await eventually('restarted controller ready', async () => (await getJson('/readyz')).status === 200, 15_000);
     // Past its grace period, so every rule has had several passes to act.
     await sleep(3 * THRESHOLD_MS);
     const { body } = await getJson('/status');

@@ -24,28 +24,9 @@ import { handleCommand, type Decider, type JetStreamEventStore, type StreamRef }
 import { ensureDevPki, ed25519KeyPairFromSeed, type DevPki } from '@wasmbed/pki';
 import { openDomainEventStore } from '@wasmbed/service-kit';
 import { SimDevice } from '@wasmbed/sim-device';
-import { freePort, startNatsServer, type NatsTestServer } from '@wasmbed/testing';
+import { eventually, freePort, startNatsServer, type NatsTestServer } from '@wasmbed/testing';
 
 const GATEWAY_MAIN = resolve(__dirname, '../../../gateway/dist/main.js');
-
-/** Polls `probe` until it gives a value (not undefined/false); the failure names `what` and shows `logs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, logs?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}${logs ? `\n${logs()}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type DataOf<C extends { type: string; data: unknown }, T extends C['type']> = Extract<C, { type: T }>['data'];
 

@@ -23,15 +23,4 @@ export async function streamOf(store: EventStore, aggregateType: 'device' | 'gat
   return (await store.readStream({ aggregateType, aggregateId })).events;
 }
 
-/** Polls `probe` until it returns something other than undefined/false. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
