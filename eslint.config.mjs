@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/gen/**', '.wasmbed/**', '**/*.js', '**/*.mjs', 'firmware/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/gen/**', '.wasmbed/**', '**/*.js', '**/*.mjs', 'firmware/build/**', '.cache/**'],
   },
   ...tseslint.configs.recommended,
   {

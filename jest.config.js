@@ -26,9 +26,15 @@ for (const group of ['libs', 'services', 'emulation', 'tools']) {
   }
 }
 
+// ESM-only packages (@kubernetes/client-node 1.x and its ESM dependencies): jest's
+// CommonJS loader cannot require them, so they are compiled to CommonJS like our sources.
+const esmOnly = ['@kubernetes/client-node', 'openid-client', 'jose', 'oauth4webapi', '@jsep-plugin'];
+const swcEsm = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 const common = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swcEsm },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
@@ -43,13 +49,13 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,bench,emulation,tools}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{libs,services,bench,emulation,tools,infra,firmware}/**/*.test.ts'],
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.int\\.test\\.ts$'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,bench,emulation,tools}/**/*.int.test.ts'],
+      testMatch: ['<rootDir>/{libs,services,bench,emulation,tools,infra,firmware}/**/*.int.test.ts'],
     },
     {
       ...common,

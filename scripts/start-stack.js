@@ -18,6 +18,9 @@ const gatewayTlsPort = Number(process.env.WASMBED_GATEWAY_TLS_PORT || 4423);
 const gatewayHttpPort = Number(process.env.WASMBED_GATEWAY_HTTP_PORT || 8080);
 const appControllerPort = Number(process.env.WASMBED_APP_CONTROLLER_PORT || 8091);
 const deviceControllerPort = Number(process.env.WASMBED_DEVICE_CONTROLLER_PORT || 8092);
+const k8sSyncPort = Number(process.env.WASMBED_K8S_SYNC_PORT || 8093);
+// The Kubernetes face is optional: without a kubeconfig the stack runs on the event log alone.
+const kubeconfig = process.env.WASMBED_KUBECONFIG || '';
 const simDevices = Number(process.env.WASMBED_SIM_DEVICES ?? 5);
 const heartbeatMs = Number(process.env.WASMBED_HEARTBEAT_INTERVAL_MS || 5000);
 const natsBin = process.env.WASMBED_NATS_SERVER_BIN || 'nats-server';
@@ -112,12 +115,13 @@ async function main() {
   const appControllerMain = path.join(root, 'services/app-controller/dist/main.js');
   const deviceControllerMain = path.join(root, 'services/device-controller/dist/main.js');
   const fleetMain = path.join(root, 'emulation/sim-device/dist/cli/sim-fleet.js');
+  const k8sSyncMain = path.join(root, 'services/k8s-sync/dist/main.js');
   const pkiLib = path.join(root, 'libs/pki/dist/index.js');
-  for (const built of [apiMain, gatewayMain, appControllerMain, deviceControllerMain, fleetMain, pkiLib]) {
+  for (const built of [apiMain, gatewayMain, appControllerMain, deviceControllerMain, fleetMain, pkiLib, ...(kubeconfig ? [k8sSyncMain] : [])]) {
     if (!fs.existsSync(built)) fail(`${path.relative(root, built)} is missing: run 'npm run setup' (or 'npm run build') first.`);
   }
   if (!Number.isInteger(simDevices) || simDevices < 0) fail('WASMBED_SIM_DEVICES must be a whole number (0 for none).');
-  const ports = [['NATS', natsPort], ['NATS monitoring', natsMonitorPort], ['api gRPC', apiGrpcPort], ['api HTTP', apiHttpPort], ['gateway TLS', gatewayTlsPort], ['gateway HTTP', gatewayHttpPort], ['app-controller HTTP', appControllerPort], ['device-controller HTTP', deviceControllerPort]];
+  const ports = [['NATS', natsPort], ['NATS monitoring', natsMonitorPort], ['api gRPC', apiGrpcPort], ['api HTTP', apiHttpPort], ['gateway TLS', gatewayTlsPort], ['gateway HTTP', gatewayHttpPort], ['app-controller HTTP', appControllerPort], ['device-controller HTTP', deviceControllerPort], ...(kubeconfig ? [['k8s-sync HTTP', k8sSyncPort]] : [])];
   for (const [what, port] of ports) {
     if (!(await portFree(port))) fail(`port ${port} (${what}) is in use. Stop what uses it or set the matching WASMBED_*_PORT variable.`);
   }
@@ -167,6 +171,15 @@ async function main() {
   await waitForPort(deviceControllerPort, 30_000);
   await waitForPort(gatewayTlsPort, 30_000);
   await waitForPort(gatewayHttpPort, 30_000);
+  if (kubeconfig) {
+    if (!fs.existsSync(kubeconfig)) fail(`WASMBED_KUBECONFIG=${kubeconfig}: no such file.`);
+    start('k8s-sync', process.execPath, [k8sSyncMain], {
+      WASMBED_API_GRPC: `127.0.0.1:${apiGrpcPort}`,
+      WASMBED_API_TOKEN: admin.token,
+      WASMBED_K8S_SYNC_PORT: String(k8sSyncPort),
+    });
+    await waitForPort(k8sSyncPort, 30_000);
+  }
 
   if (simDevices > 0) {
     // Simulated devices have self-signed identities, so the dev stack opens a pairing
@@ -185,10 +198,12 @@ wasmbed: embedded stack is up (data in ${dataDir})
   NATS + JetStream   ${natsUrl}   (monitoring http://127.0.0.1:${natsMonitorPort})
   api gRPC           127.0.0.1:${apiGrpcPort}   (health + reflection on)
   api HTTP           http://127.0.0.1:${apiHttpPort}/api/v1   (/healthz, /metrics)
+  dashboard          http://127.0.0.1:${apiHttpPort}/   (sign in with the admin token below)
   gateway TLS 1.3    127.0.0.1:${gatewayTlsPort}   (device protocol, mutual TLS; CA ${pki.files.caCert})
   gateway HTTP       http://127.0.0.1:${gatewayHttpPort}   (/healthz, /metrics, /admin/pairing, /admin/sessions)
   app-controller     http://127.0.0.1:${appControllerPort}   (/healthz, /readyz, /metrics)
   device-controller  http://127.0.0.1:${deviceControllerPort}   (/healthz, /readyz, /metrics)
+  k8s-sync           ${kubeconfig ? `http://127.0.0.1:${k8sSyncPort}   (CRDs <-> event log; kubectl apply -k infra/crds first)` : 'off (set WASMBED_KUBECONFIG to sync Device/Application/Gateway custom resources)'}
   simulated devices  ${simDevices} (WASMBED_SIM_DEVICES), enrolled through a 10-minute pairing window
   admin token        ${admin.file}   (send as "authorization: Bearer <token>")
 Try (in another terminal, at the repository root; the CLI finds the token in .wasmbed/admin.token):

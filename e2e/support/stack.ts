@@ -19,9 +19,28 @@ export interface StackOptions {
   readonly controllers?: boolean;
   /** Extra environment for the app-controller. */
   readonly appControllerEnv?: Record<string, string>;
+  /** Extra environment for the device-controller. */
+  readonly deviceControllerEnv?: Record<string, string>;
+  /**
+   * Gateways to run (default 1). The first is service `gateway` (id `gateway-e2e`),
+   * the n-th `gateway-<n>` (id `gateway-e2e-<n>`); all share the dev PKI's server
+   * certificate, so devices trust each of them.
+   */
+  readonly gateways?: number;
+  /** Also run k8s-sync against this cluster (default: not at all, as without Kubernetes). */
+  readonly k8sSync?: { readonly kubeconfigPath: string; readonly namespace: string; readonly env?: Record<string, string> };
 }
 
-export type ServiceName = 'api' | 'gateway' | 'app-controller' | 'device-controller';
+export type ServiceName = 'api' | 'gateway' | `gateway-${number}` | 'app-controller' | 'device-controller' | 'k8s-sync';
+
+/** One of the stack's gateways. */
+export interface StackGateway {
+  readonly service: ServiceName;
+  readonly gatewayId: string;
+  /** host:port of its device listener (also its recorded endpoint). */
+  readonly tls: string;
+  readonly http: string;
+}
 
 export interface Stack {
   readonly nats: NatsTestServer;
@@ -32,6 +51,10 @@ export interface Stack {
   readonly apiHttp: string;
   readonly gatewayTls: string;
   readonly gatewayHttp: string;
+  /** Every gateway, the first one (gatewayTls, gatewayHttp) included. */
+  readonly gateways: readonly StackGateway[];
+  /** Base URL of the device-controller's HTTP listener (/status), with `controllers`. */
+  readonly deviceControllerHttp?: string;
   readonly logs: () => string;
   /** SIGKILLs a service (no graceful shutdown), as a crash would. */
   kill(name: ServiceName): Promise<void>;
@@ -61,24 +84,37 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       WASMBED_API_TOKENS: tokens,
     },
   });
-  specs.set('gateway', {
-    main: join(ROOT, 'services/gateway/dist/main.js'),
-    port: gwTlsPort,
-    env: {
-      WASMBED_NATS_URL: nats.url,
-    WASMBED_GATEWAY_ID: 'gateway-e2e',
-    WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${gwTlsPort}`,
-    WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${gwHttpPort}`,
-    WASMBED_GATEWAY_PRIVATE_KEY: pki.files.serverKey,
-    WASMBED_GATEWAY_CERTIFICATE: pki.files.serverCert,
-    WASMBED_GATEWAY_CLIENT_CA: pki.files.deviceTrust,
-    WASMBED_GATEWAY_ADMIN_TOKENS: tokens,
-    WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: heartbeatMs,
-    },
-  });
+  const gateways: StackGateway[] = [];
+  for (let n = 1; n <= (options.gateways ?? 1); n++) {
+    const [tlsPort, httpPort] = n === 1 ? [gwTlsPort, gwHttpPort] : [await freePort(), await freePort()];
+    const gateway: StackGateway = {
+      service: n === 1 ? 'gateway' : `gateway-${n}`,
+      gatewayId: n === 1 ? 'gateway-e2e' : `gateway-e2e-${n}`,
+      tls: `127.0.0.1:${tlsPort}`,
+      http: `http://127.0.0.1:${httpPort}`,
+    };
+    gateways.push(gateway);
+    specs.set(gateway.service, {
+      main: join(ROOT, 'services/gateway/dist/main.js'),
+      port: tlsPort,
+      env: {
+        WASMBED_NATS_URL: nats.url,
+        WASMBED_GATEWAY_ID: gateway.gatewayId,
+        WASMBED_GATEWAY_BIND_ADDR: gateway.tls,
+        WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${httpPort}`,
+        WASMBED_GATEWAY_PRIVATE_KEY: pki.files.serverKey,
+        WASMBED_GATEWAY_CERTIFICATE: pki.files.serverCert,
+        WASMBED_GATEWAY_CLIENT_CA: pki.files.deviceTrust,
+        WASMBED_GATEWAY_ADMIN_TOKENS: tokens,
+        WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: heartbeatMs,
+      },
+    });
+  }
+  let deviceControllerHttp: string | undefined;
   if (options.controllers) {
     const appCtlPort = await freePort();
     const devCtlPort = await freePort();
+    deviceControllerHttp = `http://127.0.0.1:${devCtlPort}`;
     specs.set('app-controller', {
       main: join(ROOT, 'services/app-controller/dist/main.js'),
       port: appCtlPort,
@@ -87,7 +123,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     specs.set('device-controller', {
       main: join(ROOT, 'services/device-controller/dist/main.js'),
       port: devCtlPort,
-      env: { WASMBED_NATS_URL: nats.url, WASMBED_DEVICE_CONTROLLER_HTTP_ADDR: `127.0.0.1:${devCtlPort}`, WASMBED_HEARTBEAT_INTERVAL_MS: heartbeatMs },
+      env: {
+        WASMBED_NATS_URL: nats.url,
+        WASMBED_DEVICE_CONTROLLER_HTTP_ADDR: `127.0.0.1:${devCtlPort}`,
+        WASMBED_HEARTBEAT_INTERVAL_MS: heartbeatMs,
+        ...options.deviceControllerEnv,
+      },
+    });
+  }
+  if (options.k8sSync) {
+    const syncPort = await freePort();
+    specs.set('k8s-sync', {
+      main: join(ROOT, 'services/k8s-sync/dist/main.js'),
+      port: syncPort,
+      env: {
+        WASMBED_KUBECONFIG: options.k8sSync.kubeconfigPath,
+        WASMBED_K8S_NAMESPACE: options.k8sSync.namespace,
+        WASMBED_API_GRPC: `127.0.0.1:${apiGrpcPort}`,
+        WASMBED_API_TOKEN: token,
+        WASMBED_K8S_SYNC_PORT: String(syncPort),
+        ...options.k8sSync.env,
+      },
     });
   }
   const children = new Map<ServiceName, ServiceProcess>();
@@ -96,7 +152,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   try {
     await Promise.all([...specs.keys()].map(launch));
-    await waitForPort(gwHttpPort, 30_000, children.get('gateway')!.child, 'gateway', output);
+    for (const gateway of gateways) {
+      await waitForPort(Number(new URL(gateway.http).port), 30_000, children.get(gateway.service)!.child, gateway.service, output);
+    }
   } catch (err) {
     await Promise.all([...children.values()].map((c) => c.stop()));
     await nats.stop();
@@ -112,6 +170,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiHttp: `http://127.0.0.1:${apiHttpPort}`,
     gatewayTls: `127.0.0.1:${gwTlsPort}`,
     gatewayHttp: `http://127.0.0.1:${gwHttpPort}`,
+    gateways,
+    ...(deviceControllerHttp ? { deviceControllerHttp } : {}),
     logs,
     async kill(name) {
       await children.get(name)?.kill();

@@ -12,6 +12,7 @@ import { createClient } from '@wasmbed/grpc-kit';
 import { ensureDevPki } from '@wasmbed/pki';
 import { ApplicationServiceClient, DevicePhase, DeviceServiceClient, type ListDevicesResponse } from '@wasmbed/proto';
 import { ProcessOutput, call, freePort, startFleetProcess, startNatsServer, startServiceProcess, type FleetProcess, type NatsTestServer, type ServiceProcess } from '@wasmbed/testing';
+import { findChildPid, sampleProcess } from '../support/proc-stats';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -29,6 +30,8 @@ export interface BenchStack {
   readonly output: ProcessOutput;
   /** Names of the connected devices. */
   connectedDevices(): Promise<string[]>;
+  /** CPU time (ms, user + system, all threads) each part has used so far: every service, nats-server, and the fleets together. */
+  cpuMs(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -48,10 +51,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const pki = await ensureDevPki(join(dir, 'pki'), { gatewayHosts: ['127.0.0.1', 'localhost'] });
     const { token, tokens } = benchToken();
     const [grpc, http, tls, gwHttp, ctl] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    // WASMBED_BENCH_CPU_PROF_DIR=<dir>: every service writes a V8 CPU profile there when it stops.
-    const profileDir = process.env.WASMBED_BENCH_CPU_PROF_DIR;
     const start = async (name: string, main: string, port: number, env: Record<string, string>): Promise<void> => {
-      const spec = { name, main: join(ROOT, main), port, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [] };
+      const spec = { name, main: join(ROOT, main), port, nodeArgs: profilingArgs(name) };
       services.push(await startServiceProcess({ ...spec, env: { WASMBED_NATS_URL: nats.url, WASMBED_LOG_LEVEL: 'warn', ...env } }, output));
     };
     await start('api', 'services/api/dist/main.js', grpc, apiEnv(grpc, http, tokens));
@@ -95,12 +96,22 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       await new Promise((r) => setTimeout(r, 500));
     }
     await pairing(false);
+    const fleetPids = fleets.map((f) => findChildPid(process.pid, [FLEET_MAIN, f.prefix]));
+    const natsPid = findChildPid(process.pid, ['nats-server']);
+    const cpuOf = (pid: number | undefined): number => (pid === undefined ? Number.NaN : sampleProcess(pid).cpuMs);
     return {
       nc,
       devices,
       apps,
       output,
       connectedDevices,
+      cpuMs() {
+        const parts: Record<string, number> = {};
+        for (const s of services) parts[s.name] = cpuOf(s.child.pid);
+        parts['nats-server'] = cpuOf(natsPid);
+        parts.fleets = fleetPids.reduce<number>((sum, pid) => sum + cpuOf(pid), 0);
+        return parts;
+      },
       async stop() {
         devices.close();
         apps.close();
@@ -112,6 +123,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     await stop();
     throw err;
   }
+}
+
+/** WASMBED_BENCH_CPU_PROF_DIR=<dir>: every service writes a V8 CPU profile `<name>.cpuprofile` there when it stops. */
+export function profilingArgs(name: string): string[] {
+  const dir = process.env.WASMBED_BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
 }
 
 /** A fresh admin token and the WASMBED_API_TOKENS value that accepts it. */

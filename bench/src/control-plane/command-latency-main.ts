@@ -14,7 +14,7 @@ import { DeviceServiceClient, type DeviceChange } from '@wasmbed/proto';
 import { ProcessOutput, call, freePort, startNatsServer, startServiceProcess } from '@wasmbed/testing';
 import { summarize } from '../stats';
 import { formatTable, p50p99 } from '../support/report';
-import { API_MAIN, apiEnv, benchToken } from './bench-stack';
+import { API_MAIN, apiEnv, benchToken, profilingArgs } from './bench-stack';
 
 function commandCount(argv: string[]): number {
   const { values } = parseArgs({ args: argv, options: { commands: { type: 'string' } }, strict: true });
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const output = new ProcessOutput();
   const { token, tokens } = benchToken();
   const [grpc, http] = [await freePort(), await freePort()];
-  const api = await startServiceProcess({ name: 'api', main: API_MAIN, port: grpc, env: { WASMBED_NATS_URL: nats.url, WASMBED_LOG_LEVEL: 'warn', ...apiEnv(grpc, http, tokens) } }, output);
+  const api = await startServiceProcess({ name: 'api', main: API_MAIN, port: grpc, nodeArgs: profilingArgs('api'), env: { WASMBED_NATS_URL: nats.url, WASMBED_LOG_LEVEL: 'warn', ...apiEnv(grpc, http, tokens) } }, output);
   try {
     const warm = Math.min(200, Math.floor(count / 10));
     await rawJetStream(nats.url, warm);

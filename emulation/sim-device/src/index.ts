@@ -11,6 +11,8 @@ export { ModuleTransfers, PartialModule } from './device/module-transfers';
 export { DeviceClock } from './device/device-clock';
 export { parseEndpoint } from './device/tls-connect';
 export { nextAttempt } from './device/reconnect-policy';
+export { GatewayEndpoints, REDIRECT_ATTEMPTS } from './device/gateway-endpoints';
+export type { DialTarget } from './device/gateway-endpoints';
 export type { NextAttempt, RejectedPolicy } from './device/reconnect-policy';
 
 export { Fleet, runFleet } from './fleet/run-fleet';

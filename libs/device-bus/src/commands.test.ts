@@ -7,6 +7,7 @@ import {
   errorToBusError,
   ModuleNotFound,
   type DeployToDevice,
+  type RebalanceDevice,
 } from './index';
 
 const deploy: DeployToDevice = {
@@ -40,6 +41,24 @@ describe('device commands', () => {
     ['extra field', { ...deploy, module: 'AAAA' }],
   ])('refuses a deploy with %s', (_what, value) => {
     expect(() => decodeDeviceCommand(bytes(value))).toThrow(InvalidBusMessage);
+  });
+
+  it('round-trips a rebalance and refuses a malformed one', () => {
+    const rebalance: RebalanceDevice = { type: 'RebalanceDevice', sessionId: '7c1f0e52-4a8b-4d4e-9a5e-0b1d2c3e4f50', endpoint: 'gw-b.lab:4423' };
+    expect(decodeDeviceCommand(encodeDeviceCommand(rebalance))).toEqual(rebalance);
+    expect(decodeDeviceCommand(encodeDeviceCommand({ ...rebalance, endpoint: '[fd00::7]:4423' }))).toMatchObject({ endpoint: '[fd00::7]:4423' });
+    for (const bad of [
+      { ...rebalance, endpoint: 'gw-b.lab' },
+      { ...rebalance, endpoint: 'gw-b.lab:65536' },
+      { ...rebalance, endpoint: 'gw-b.lab:0' },
+      { ...rebalance, endpoint: 'fd00::7:4423' },
+      { ...rebalance, sessionId: '' },
+      { ...rebalance, sessionId: 'has space' },
+      { type: 'RebalanceDevice', endpoint: 'gw-b.lab:4423' },
+      { ...rebalance, deviceId: 'd1' },
+    ]) {
+      expect(() => decodeDeviceCommand(bytes(bad))).toThrow(InvalidBusMessage);
+    }
   });
 
   it('names the offending field', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { busErrorSchema, hexField, nameField } from './fields';
+import { busErrorSchema, endpointField, hexField, nameField, tokenField } from './fields';
 import { decodeBusMessage, encodeBusMessage } from './json-codec';
 
 /** Largest manifest a command may carry, decoded (it must also fit one device frame). */
@@ -34,8 +34,27 @@ export type DeployToDevice = z.infer<typeof deployToDeviceSchema>;
 export const stopOnDeviceSchema = z.object({ type: z.literal('StopOnDevice'), appId: nameField }).strict();
 export type StopOnDevice = z.infer<typeof stopOnDeviceSchema>;
 
-export const deviceCommandSchema = z.discriminatedUnion('type', [deployToDeviceSchema, stopOnDeviceSchema]);
-export type DeviceCommand = z.infer<typeof deviceCommandSchema>;
+/**
+ * Move the device to another gateway: the gateway holding session `sessionId` sends
+ * it Bye {reason: "rebalance", endpoint} and closes. A gateway holding another
+ * session of the device (it reconnected meanwhile) refuses, as does one whose
+ * device did not announce the protocol's "redirect" feature.
+ */
+export const rebalanceDeviceSchema = z
+  .object({
+    type: z.literal('RebalanceDevice'),
+    sessionId: tokenField,
+    /** Where the device should connect next: the target gateway's endpoint. */
+    endpoint: endpointField,
+  })
+  .strict();
+export type RebalanceDevice = z.infer<typeof rebalanceDeviceSchema>;
+
+/** Every command a gateway answers on a device's `.cmd` subject. */
+export const deviceCommandSchema = z.discriminatedUnion('type', [deployToDeviceSchema, stopOnDeviceSchema, rebalanceDeviceSchema]);
+export type DeviceBusCommand = z.infer<typeof deviceCommandSchema>;
+/** The commands about a device's apps (what the app-controller sends). */
+export type DeviceCommand = DeployToDevice | StopOnDevice;
 
 /**
  * The answer to a command. For Deploy, ok means "accepted by the device and the
@@ -47,8 +66,8 @@ export const deviceCommandReplySchema = z.union([
 ]);
 export type DeviceCommandReply = z.infer<typeof deviceCommandReplySchema>;
 
-export const encodeDeviceCommand = (command: DeviceCommand): Uint8Array => encodeBusMessage(deviceCommandSchema, command, 'device command');
-export const decodeDeviceCommand = (bytes: Uint8Array): DeviceCommand => decodeBusMessage(deviceCommandSchema, bytes, 'device command');
+export const encodeDeviceCommand = (command: DeviceBusCommand): Uint8Array => encodeBusMessage(deviceCommandSchema, command, 'device command');
+export const decodeDeviceCommand = (bytes: Uint8Array): DeviceBusCommand => decodeBusMessage(deviceCommandSchema, bytes, 'device command');
 export const encodeDeviceCommandReply = (reply: DeviceCommandReply): Uint8Array =>
   encodeBusMessage(deviceCommandReplySchema, reply, 'device command reply');
 export const decodeDeviceCommandReply = (bytes: Uint8Array): DeviceCommandReply =>

@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { withNats } from '@wasmbed/testing';
-import { ModuleNotFound, deviceCommandSubject, sendDeviceCommand, serveDeviceCommands, type DeviceCommand } from './index';
+import { ModuleNotFound, deviceCommandSubject, sendDeviceCommand, serveDeviceCommands, type DeviceBusCommand, type DeviceCommand } from './index';
 
 const nats = withNats();
 let controlPlane: NatsConnection;
@@ -19,15 +19,17 @@ const stop: DeviceCommand = { type: 'StopOnDevice', appId: 'blinky' };
 
 describe('device command routing', () => {
   it('reaches the gateway serving the device and returns its reply', async () => {
-    const received: DeviceCommand[] = [];
+    const received: DeviceBusCommand[] = [];
     const sub = serveDeviceCommands(gateway, 'dev-1', async (command) => {
       received.push(command);
       return { ok: true };
     });
     await gateway.flush();
+    const rebalance: DeviceBusCommand = { type: 'RebalanceDevice', sessionId: 'session-1', endpoint: 'gw-b.lab:4423' };
     try {
       expect(await sendDeviceCommand(controlPlane, 'dev-1', stop)).toEqual({ ok: true });
-      expect(received).toEqual([stop]);
+      expect(await sendDeviceCommand(controlPlane, 'dev-1', rebalance)).toEqual({ ok: true });
+      expect(received).toEqual([stop, rebalance]);
     } finally {
       sub.unsubscribe();
     }

@@ -5,7 +5,7 @@ import {
   decodeDeviceCommandReply,
   encodeDeviceCommand,
   encodeDeviceCommandReply,
-  type DeviceCommand,
+  type DeviceBusCommand,
   type DeviceCommandReply,
 } from './commands';
 import type { BusError } from './fields';
@@ -27,7 +27,7 @@ export interface SendDeviceCommandOptions {
 export async function sendDeviceCommand(
   nc: NatsConnection,
   deviceId: string,
-  command: DeviceCommand,
+  command: DeviceBusCommand,
   options: SendDeviceCommandOptions = {},
 ): Promise<DeviceCommandReply> {
   const subject = deviceCommandSubject(deviceId);
@@ -47,7 +47,7 @@ export async function sendDeviceCommand(
   }
 }
 
-export type DeviceCommandHandler = (command: DeviceCommand) => Promise<DeviceCommandReply>;
+export type DeviceCommandHandler = (command: DeviceBusCommand) => Promise<DeviceCommandReply>;
 
 /**
  * Answers commands for one device (the gateway subscribes once per live session).

@@ -17,6 +17,15 @@ export const isoTimeField = z.iso.datetime({ offset: true });
 /** Session and instance ids: opaque tokens as the domain accepts them. */
 export const tokenField = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 
+/**
+ * A gateway's device endpoint as the protocol's Bye carries it (docs/protocol.md §6.1):
+ * "host:port", a DNS name, IPv4 or bracketed IPv6 host and a port from 1 to 65535.
+ */
+export const endpointField = z
+  .string()
+  .regex(/^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,253}):[1-9][0-9]{0,4}$/, 'must be host:port')
+  .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65_535, 'port must be at most 65535');
+
 export const errorCodeField = z.enum(ERROR_CODES as unknown as [ErrorCode, ...ErrorCode[]]);
 
 /** Transport-neutral failure carried in replies and results. */

@@ -30,9 +30,12 @@ export {
   deviceCommandSchema,
   encodeDeviceCommand,
   encodeDeviceCommandReply,
+  rebalanceDeviceSchema,
   type DeployToDevice,
+  type DeviceBusCommand,
   type DeviceCommand,
   type DeviceCommandReply,
+  type RebalanceDevice,
   type StopOnDevice,
 } from './commands';
 export {
@@ -64,8 +67,20 @@ export {
   readDeviceLogs,
   type DeviceLogQuery,
   type DeviceLogRetention,
+  type DeviceLogStreamOptions,
 } from './log-stream';
-export { MAX_MODULE_BYTES, MODULE_BUCKET, MODULE_STORE_CHUNK_BYTES, getModule, hasModule, putModule, sha256Hex } from './module-store';
+export {
+  MAX_MODULE_BYTES,
+  MODULE_BUCKET,
+  MODULE_STORE_CHUNK_BYTES,
+  MODULE_STREAM,
+  getModule,
+  hasModule,
+  openModuleStore,
+  putModule,
+  sha256Hex,
+  type ModuleStoreOptions,
+} from './module-store';
 export {
   decodeLivenessRecord,
   encodeLivenessRecord,
@@ -73,4 +88,4 @@ export {
   type LivenessApp,
   type LivenessRecord,
 } from './liveness-record';
-export { LIVENESS_BUCKET, LivenessStore, type LivenessChange, type LivenessStoreOptions, type LivenessWatch } from './liveness-store';
+export { LIVENESS_BUCKET, LIVENESS_STREAM, LivenessStore, type LivenessChange, type LivenessStoreOptions, type LivenessWatch } from './liveness-store';

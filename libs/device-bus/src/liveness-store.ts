@@ -8,6 +8,8 @@ import { assertDeviceId } from './subjects';
 
 /** JetStream KV bucket of liveness records, key = deviceId. */
 export const LIVENESS_BUCKET = 'wasmbed_liveness';
+/** The JetStream stream behind the bucket (KV buckets are streams `KV_<bucket>`). */
+export const LIVENESS_STREAM = `KV_${LIVENESS_BUCKET}`;
 
 export interface LivenessStoreOptions {
   /** Records not rewritten for this long are dropped by the server (a crashed gateway's leftovers). Default: kept. */

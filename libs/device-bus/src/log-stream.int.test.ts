@@ -1,5 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ValidationError } from '@wasmbed/errors';
 import { withNats } from '@wasmbed/testing';
 import {
   DEFAULT_DEVICE_LOG_RETENTION,
@@ -124,5 +125,26 @@ describe('device log stream', () => {
 
   it('refuses a negative tail', async () => {
     await expect(read({ tail: -1 })).rejects.toThrow('tail must be an integer >= 0');
+  });
+});
+
+describe('device log stream replicas', () => {
+  const own = withNats();
+
+  it('creates the stream with the replicas asked for, and keeps them when the retention changes', async () => {
+    const conn = await connect({ servers: own().url, noAsyncTraces: true });
+    try {
+      const manager = await jetstreamManager(conn);
+      const refused = await ensureDeviceLogStream(conn, DEFAULT_DEVICE_LOG_RETENTION, { replicas: 3 }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(DeviceLogStoreUnavailable);
+      expect(String((refused as Error).cause)).toMatch(/replicas > 1 not supported in non-clustered mode/);
+      expect(await ensureDeviceLogStream(conn, DEFAULT_DEVICE_LOG_RETENTION, { replicas: 1 })).toBe('created');
+      expect((await manager.streams.info(DEVICE_LOG_STREAM)).config.num_replicas).toBe(1);
+      expect(await ensureDeviceLogStream(conn, { ...DEFAULT_DEVICE_LOG_RETENTION, maxBytes: 1024 * 1024 }, { replicas: 1 })).toBe('updated');
+      expect((await manager.streams.info(DEVICE_LOG_STREAM)).config.num_replicas).toBe(1);
+      await expect(ensureDeviceLogStream(conn, DEFAULT_DEVICE_LOG_RETENTION, { replicas: 6 })).rejects.toBeInstanceOf(ValidationError);
+    } finally {
+      await conn.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ValidationError } from '@wasmbed/errors';
 import { DeviceLogStoreUnavailable } from './errors';
 import { decodeDeviceLog, type DeviceLogMessage } from './status';
+import { streamReplicas } from './stream-replicas';
 import { ALL_DEVICE_LOG_SUBJECTS, deviceLogSubject, parseDeviceSubject } from './subjects';
 
 /** JetStream stream keeping the lines gateways publish on `wasmbed.device.*.log`. */
@@ -50,6 +51,11 @@ function streamConfig(retention: DeviceLogRetention): Partial<StreamConfig> & { 
   };
 }
 
+export interface DeviceLogStreamOptions {
+  /** JetStream replicas of the stream if this call creates it (an existing stream keeps its own). Default 1. */
+  readonly replicas?: number;
+}
+
 /**
  * Creates the device log stream, or brings an existing one to `retention`.
  * Gateways publish on core NATS, so lines are kept only while this stream exists.
@@ -57,18 +63,20 @@ function streamConfig(retention: DeviceLogRetention): Partial<StreamConfig> & { 
 export async function ensureDeviceLogStream(
   nc: NatsConnection,
   retention: DeviceLogRetention = DEFAULT_DEVICE_LOG_RETENTION,
+  options: DeviceLogStreamOptions = {},
 ): Promise<'created' | 'updated' | 'unchanged'> {
   for (const [field, value] of Object.entries(retention)) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new ValidationError(`invalid device log retention: ${field} must be a positive integer`, [`${field}: must be a positive integer`]);
     }
   }
+  const replicas = streamReplicas(options.replicas, 'device log stream');
   const wanted = streamConfig(retention);
   try {
     const jsm = await jetstreamManager(nc);
     const existing = await jsm.streams.info(DEVICE_LOG_STREAM).catch(() => undefined);
     if (existing === undefined) {
-      await jsm.streams.add(wanted);
+      await jsm.streams.add({ ...wanted, num_replicas: replicas });
       return 'created';
     }
     const current = existing.config;

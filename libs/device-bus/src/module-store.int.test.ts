@@ -2,7 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { withNats } from '@wasmbed/testing';
-import { MODULE_STORE_CHUNK_BYTES, ModuleIntegrityError, ModuleNotFound, getModule, hasModule, putModule, sha256Hex } from './index';
+import { ValidationError } from '@wasmbed/errors';
+import {
+  MODULE_STORE_CHUNK_BYTES,
+  MODULE_STREAM,
+  ModuleIntegrityError,
+  ModuleNotFound,
+  ModuleStoreUnavailable,
+  getModule,
+  hasModule,
+  openModuleStore,
+  putModule,
+  sha256Hex,
+} from './index';
 import { chunkSubject, metaSubject } from './object-store-format';
 
 const nats = withNats();
@@ -78,5 +90,23 @@ describe('module store', () => {
   it('refuses empty modules and malformed keys', async () => {
     await expect(putModule(nc, new Uint8Array(0))).rejects.toThrow(/empty/);
     await expect(getModule(nc, 'ABC')).rejects.toThrow(/64 lowercase hex/);
+  });
+});
+
+describe('module store replicas', () => {
+  const own = withNats();
+
+  it('creates the bucket with the replicas asked for (a single server refuses more than one)', async () => {
+    const conn = await connect({ servers: own().url, noAsyncTraces: true });
+    try {
+      const refused = await openModuleStore(conn, { replicas: 3 }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(ModuleStoreUnavailable);
+      expect(String((refused as Error).cause)).toMatch(/replicas > 1 not supported in non-clustered mode/);
+      await openModuleStore(conn, { replicas: 1 });
+      expect((await (await jetstreamManager(conn)).streams.info(MODULE_STREAM)).config.num_replicas).toBe(1);
+      await expect(openModuleStore(conn, { replicas: 0 })).rejects.toBeInstanceOf(ValidationError);
+    } finally {
+      await conn.close();
+    }
   });
 });

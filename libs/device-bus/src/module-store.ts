@@ -14,6 +14,7 @@ import {
   splitChunks,
   type ObjectInfo,
 } from './object-store-format';
+import { streamReplicas } from './stream-replicas';
 
 /** Object Store bucket holding every module, keyed by the lowercase hex SHA-256 of its bytes. */
 export const MODULE_BUCKET = 'wasmbed_modules';
@@ -22,7 +23,9 @@ export const MODULE_STORE_CHUNK_BYTES = 128 * 1024;
 /** Larger modules are refused on both put and get (MCU modules are far smaller). */
 export const MAX_MODULE_BYTES = 16 * 1024 * 1024;
 
-const STREAM = objectStreamName(MODULE_BUCKET);
+/** The JetStream stream behind the bucket. */
+export const MODULE_STREAM = objectStreamName(MODULE_BUCKET);
+const STREAM = MODULE_STREAM;
 const FETCH_EXPIRES_MS = 5_000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -31,20 +34,33 @@ interface Clients {
   readonly jsm: JetStreamManager;
 }
 
+export interface ModuleStoreOptions {
+  /** JetStream replicas of the bucket if this call creates it (an existing bucket keeps its own). Default 1. */
+  readonly replicas?: number;
+}
+
 // One bucket check per connection, not per call.
 const ready = new WeakMap<NatsConnection, Promise<Clients>>();
 
-function clientsFor(nc: NatsConnection): Promise<Clients> {
+function clientsFor(nc: NatsConnection, replicas = 1): Promise<Clients> {
   let clients = ready.get(nc);
   if (clients === undefined) {
-    clients = openBucket(nc);
+    clients = openBucket(nc, replicas);
     ready.set(nc, clients);
     clients.catch(() => ready.delete(nc));
   }
   return clients;
 }
 
-async function openBucket(nc: NatsConnection): Promise<Clients> {
+/**
+ * Creates the bucket if needed (idempotent) with `replicas`. Optional:
+ * putModule, getModule and hasModule create it on first use, with 1 replica.
+ */
+export async function openModuleStore(nc: NatsConnection, options: ModuleStoreOptions = {}): Promise<void> {
+  await clientsFor(nc, streamReplicas(options.replicas, 'module store'));
+}
+
+async function openBucket(nc: NatsConnection, replicas: number): Promise<Clients> {
   try {
     const jsm = await jetstreamManager(nc);
     const existing = await jsm.streams.info(STREAM).catch(() => undefined);
@@ -60,6 +76,7 @@ async function openBucket(nc: NatsConnection): Promise<Clients> {
         max_msgs: -1,
         max_bytes: -1,
         max_age: 0,
+        num_replicas: replicas,
       });
     }
     return { jsm, js: jetstream(nc) };

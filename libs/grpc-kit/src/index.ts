@@ -23,5 +23,7 @@ export { formatIssuePath, validateRequest } from './request-validation';
 export { HEALTH_SERVICE_NAME } from './health';
 export { consoleLogger, describeError } from './logger';
 export type { LogFields, Logger } from './logger';
-export { bearerCallCredentials, createClient, isLoopbackAddress } from './client';
+export { bearerCallCredentials, createClient, isLoopbackAddress, isLoopbackHost } from './client';
 export type { ClientConstructor, CreateClientOptions, TlsOptions } from './client';
+export { checkTlsKeyPair, parsePemCertificates, parsePemPrivateKey, serverTlsCredentials } from './tls-material';
+export type { ServerTlsOptions, TlsKeyPair } from './tls-material';

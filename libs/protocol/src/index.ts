@@ -22,7 +22,7 @@ export type { DecodeCborOptions } from './cbor/decode';
 export { CborFloat } from './cbor/values';
 export type { CborValue, CborMap } from './cbor/values';
 
-export { APP_STATES, ID_PATTERN, CODE_PATTERN, HOST_FUNCTION_PATTERN } from './fields';
+export { APP_STATES, ID_PATTERN, CODE_PATTERN, HOST_FUNCTION_PATTERN, ENDPOINT_PATTERN, DEVICE_FEATURES, MAX_FEATURES } from './fields';
 export type { AppState, AppSummary, ErrorInfo } from './fields';
 export { LOG_LEVELS } from './messages/app-bodies';
 export type {

@@ -34,12 +34,12 @@ export function describeDocumentStoreBehaviour(open: () => Promise<DocumentStore
       });
     });
 
-    it('hands out copies: changing a returned document does not change the store', async () => {
+    it('never lets a stored document change through a reference to it (a copy, or frozen)', async () => {
       const doc = { nested: { n: 1 } };
       await store.put('devices', 'd1', doc, { applied: mark(1) });
-      doc.nested.n = 99;
+      changeIfAllowed(() => (doc.nested.n = 99));
       const first = await store.get<{ nested: { n: number } }>('devices', 'd1');
-      first!.doc.nested.n = 42;
+      changeIfAllowed(() => (first!.doc.nested.n = 42));
       await expect(store.get('devices', 'd1')).resolves.toMatchObject({ doc: { nested: { n: 1 } } });
     });
 
@@ -178,4 +178,13 @@ export function describeDocumentStoreBehaviour(open: () => Promise<DocumentStore
       await expect(store.getCheckpoint('fleet')).resolves.toBe(1);
     });
   });
+}
+
+/** Runs a change a store may refuse by freezing what it holds (strict mode: a TypeError). */
+function changeIfAllowed(change: () => void): void {
+  try {
+    change();
+  } catch (err) {
+    expect(err).toBeInstanceOf(TypeError);
+  }
 }

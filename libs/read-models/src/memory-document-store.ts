@@ -1,17 +1,23 @@
-import type { DocumentStore, ListOptions, Page, PutOptions, StoredDocument } from './document-store';
-import { assertCollection, assertDocumentRef, assertPosition, assertToken, toJson } from './validation';
+import type { AppliedMarks, DocumentStore, ListOptions, Page, PutOptions, StoredDocument } from './document-store';
+import { frozenJson } from './frozen-json';
 import { collectPage } from './paginate';
+import { assertCollection, assertDocumentRef, assertPosition, assertToken, notAJsonValue } from './validation';
 
 interface Entry {
-  readonly json: string;
-  readonly applied: StoredDocument['applied'];
+  readonly doc: unknown;
+  readonly applied: AppliedMarks;
 }
 
 /**
  * A real in-process store for small read models that are rebuilt on every start:
  * nothing survives the process, so checkpoints start at 0 and the runner replays
- * the log. Documents are kept as JSON so they behave exactly like the KV store's
- * (no shared references, same value round-trip).
+ * the log.
+ *
+ * Documents are kept as the values JSON would give back, deep-frozen, and handed
+ * out as they are: a read costs nothing, and a write walks only the parts the
+ * previous version of the document did not already hold (see frozenJson). So
+ * build each new version copy-on-write from the old one: what `put` receives is
+ * frozen, and changing a document read from the store throws.
  */
 export class MemoryDocumentStore implements DocumentStore {
   readonly #collections = new Map<string, Map<string, Entry>>();
@@ -24,12 +30,14 @@ export class MemoryDocumentStore implements DocumentStore {
 
   async put<T = unknown>(collection: string, id: string, doc: T, options: PutOptions): Promise<void> {
     assertDocumentRef(collection, id);
+    const json = frozenJson(doc);
+    if (json === undefined) throw notAJsonValue();
     let docs = this.#collections.get(collection);
     if (!docs) {
       docs = new Map();
       this.#collections.set(collection, docs);
     }
-    docs.set(id, { json: toJson(doc), applied: structuredClone(options.applied) });
+    docs.set(id, { doc: json, applied: frozenJson(options.applied) as AppliedMarks });
   }
 
   async delete(collection: string, id: string): Promise<void> {
@@ -61,7 +69,6 @@ export class MemoryDocumentStore implements DocumentStore {
 
   #read<T>(collection: string, id: string): StoredDocument<T> | undefined {
     const entry = this.#collections.get(collection)?.get(id);
-    if (!entry) return undefined;
-    return { id, doc: JSON.parse(entry.json) as T, applied: structuredClone(entry.applied) };
+    return entry && { id, doc: entry.doc as T, applied: entry.applied };
   }
 }

@@ -43,8 +43,10 @@ export function assertPosition(kind: string, position: number): void {
 /** Encodes a document as JSON, refusing values JSON cannot represent at the top level. */
 export function toJson(doc: unknown): string {
   const json = JSON.stringify(doc);
-  if (json === undefined) {
-    throw new ValidationError('document must be a JSON value (not undefined or a function)', ['doc: invalid']);
-  }
+  if (json === undefined) throw notAJsonValue();
   return json;
+}
+
+export function notAJsonValue(): ValidationError {
+  return new ValidationError('document must be a JSON value (not undefined or a function)', ['doc: invalid']);
 }

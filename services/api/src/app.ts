@@ -1,8 +1,15 @@
 import { connect } from '@nats-io/transport-node';
-import { DEFAULT_DEVICE_LOG_RETENTION, ensureDeviceLogStream, MAX_MODULE_BYTES } from '@wasmbed/device-bus';
-import { createGrpcServer, type GrpcServer } from '@wasmbed/grpc-kit';
+import {
+  DEFAULT_DEVICE_LOG_RETENTION,
+  DEVICE_LOG_STREAM,
+  ensureDeviceLogStream,
+  MAX_MODULE_BYTES,
+  MODULE_STREAM,
+  openModuleStore,
+} from '@wasmbed/device-bus';
+import { createGrpcServer, isLoopbackHost, serverTlsCredentials, type GrpcServer } from '@wasmbed/grpc-kit';
 import { AdminServiceService, ApplicationServiceService, DeviceServiceService, GatewayServiceService } from '@wasmbed/proto';
-import { apiTokenAuthenticator, openDomainEventStore, Teardown, trackNatsConnection } from '@wasmbed/service-kit';
+import { apiTokenAuthenticator, ensureStreamReplicas, openDomainEventStore, Teardown, trackNatsConnection } from '@wasmbed/service-kit';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { ReadModelGate } from './admin/read-model-gate';
 import { ReadModelRebuild } from './admin/read-model-rebuild';
@@ -45,16 +52,20 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
   const logger = options.logger ?? createLogger(config.logLevel);
   // Undone in reverse order on stop, or when startup fails half-way.
   const teardown = new Teardown(logger);
+  warnIfPlaintext(config, logger);
   try {
     const nc = await connect({ servers: config.natsUrl, name: 'wasmbed-api' });
     teardown.add(() => nc.drain());
     const natsConnected = trackNatsConnection(nc);
 
-    const eventStore = await openDomainEventStore(nc);
+    const replicas = config.jetStreamReplicas ?? 1;
+    const eventStore = await openDomainEventStore(nc, { replicas, logger });
     teardown.add(() => eventStore.close());
     const retention = config.deviceLogs ?? DEFAULT_DEVICE_LOG_RETENTION;
-    const logStream = await ensureDeviceLogStream(nc, retention);
+    const logStream = await ensureDeviceLogStream(nc, retention, { replicas });
     logger.info('device log stream ready', { change: logStream, ...retention });
+    await openModuleStore(nc, { replicas });
+    await ensureStreamReplicas(nc, [DEVICE_LOG_STREAM, MODULE_STREAM], replicas, logger);
 
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
@@ -84,6 +95,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       ],
       auth: authenticator,
       logger,
+      ...(config.tls === undefined ? {} : { credentials: serverTlsCredentials(config.tls) }),
       serverOptions: { 'grpc.max_receive_message_length': MAX_GRPC_REQUEST_BYTES },
     });
     const servingWhenLive = new AbortController();
@@ -109,6 +121,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       metrics,
       logger,
       heartbeatMs: options.heartbeatMs,
+      tls: config.tls,
       readiness: async () => {
         const status = await projections.live();
         const nats = natsConnected();
@@ -120,11 +133,20 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     teardown.add(() => http.close(SHUTDOWN_GRACE_MS));
 
     // grpc-kit logs the gRPC listener; this is the HTTP one, in the same shape.
-    logger.info('HTTP server listening', { host: config.http.host, port: httpPort, paths: ['/healthz', '/readyz', '/metrics', '/api/v1'] });
+    logger.info('HTTP server listening', { host: config.http.host, port: httpPort, https: config.tls !== undefined, paths: ['/healthz', '/readyz', '/metrics', '/api/v1'] });
     return { grpcPort, httpPort, stop: () => teardown.run() };
   } catch (err) {
     await teardown.run();
     throw err;
+  }
+}
+
+/** Tokens are sent with every call: without TLS they must not leave the machine. */
+function warnIfPlaintext(config: ApiConfig, logger: Logger): void {
+  if (config.tls !== undefined) return;
+  for (const [listener, { host }] of [['gRPC', config.grpc], ['HTTP', config.http]] as const) {
+    if (isLoopbackHost(host)) continue;
+    logger.warn(`${listener} listens on a non-loopback address without TLS: bearer tokens would cross the network in plaintext (set WASMBED_API_TLS_CERT and WASMBED_API_TLS_KEY)`, { host });
   }
 }
 

@@ -51,4 +51,13 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({})).toThrow(/WASMBED_API_TOKENS is required/);
     expect(() => loadApiConfig({ WASMBED_API_TOKENS: '{' })).toThrow(/WASMBED_API_TOKENS is not valid JSON/);
   });
+
+  it('reads WASMBED_JETSTREAM_REPLICAS (1 when unset) and refuses what is no replica count', () => {
+    const base = { WASMBED_API_TOKENS: JSON.stringify([token]) };
+    expect(loadApiConfig(base).jetStreamReplicas).toBe(1);
+    expect(loadApiConfig({ ...base, WASMBED_JETSTREAM_REPLICAS: '3' }).jetStreamReplicas).toBe(3);
+    expect(() => loadApiConfig({ ...base, WASMBED_JETSTREAM_REPLICAS: '0' })).toThrow(
+      /WASMBED_JETSTREAM_REPLICAS must be an integer from 1 to 5: the replicas of each JetStream stream, at most the number of NATS servers/,
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { DEFAULT_DEVICE_LOG_RETENTION, type DeviceLogRetention } from '@wasmbed/device-bus';
-import { apiTokensSchema, hostPortSchema, logLevelSchema, parseEnvConfig, type ApiToken, type HostPort, type LogLevel } from '@wasmbed/service-kit';
+import { apiTokensSchema, hostPortSchema, jetStreamReplicasSchema, logLevelSchema, parseEnvConfig, type ApiToken, type HostPort, type LogLevel } from '@wasmbed/service-kit';
 import { z } from 'zod';
+import { readTlsFiles, type ApiTlsConfig } from './tls-files';
 
 const hostPort = hostPortSchema('127.0.0.1:50051');
 
@@ -14,6 +15,10 @@ export type ApiConfig = {
   trustedPublisherKeys?: string[];
   /** Limits of the device log stream; absent = DEFAULT_DEVICE_LOG_RETENTION. */
   deviceLogs?: DeviceLogRetention;
+  /** Replicas of the streams the api creates (event logs, module store, device logs); absent = 1. */
+  jetStreamReplicas?: number;
+  /** gRPC and HTTP over TLS; absent = plaintext. */
+  tls?: ApiTlsConfig;
 };
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
@@ -34,9 +39,16 @@ const schema = z
     WASMBED_TRUSTED_PUBLISHER_KEYS: publisherKeys.prefault(''),
     WASMBED_DEVICE_LOGS_MAX_AGE_SECONDS: positiveInt(10 * 365 * 86_400).default(DEFAULT_DEVICE_LOG_RETENTION.maxAgeMs / 1000),
     WASMBED_DEVICE_LOGS_MAX_BYTES: positiveInt(Number.MAX_SAFE_INTEGER).default(DEFAULT_DEVICE_LOG_RETENTION.maxBytes),
+    WASMBED_JETSTREAM_REPLICAS: jetStreamReplicasSchema,
+    /** PEM file paths; certificate and key go together. */
+    WASMBED_API_TLS_CERT: z.string().min(1).optional(),
+    WASMBED_API_TLS_KEY: z.string().min(1).optional(),
+    WASMBED_API_TLS_CLIENT_CA: z.string().min(1).optional(),
   })
-  .transform(
-    (c): ApiConfig => ({
+  .transform((c, ctx): ApiConfig => {
+    const paths = { cert: c.WASMBED_API_TLS_CERT, key: c.WASMBED_API_TLS_KEY, clientCa: c.WASMBED_API_TLS_CLIENT_CA };
+    const tls = readTlsFiles(paths, (variable, message) => ctx.addIssue({ code: 'custom', path: [variable], message }));
+    return {
       natsUrl: c.WASMBED_NATS_URL,
       grpc: c.WASMBED_API_GRPC_ADDR,
       http: c.WASMBED_API_HTTP_ADDR,
@@ -48,8 +60,10 @@ const schema = z
         maxAgeMs: c.WASMBED_DEVICE_LOGS_MAX_AGE_SECONDS * 1000,
         maxBytes: c.WASMBED_DEVICE_LOGS_MAX_BYTES,
       },
-    }),
-  );
+      jetStreamReplicas: c.WASMBED_JETSTREAM_REPLICAS,
+      ...(tls === undefined ? {} : { tls }),
+    };
+  });
 
 /** Reads and validates the api's configuration once, at the edge. */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {

@@ -1,8 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { LivenessStore } from '@wasmbed/device-bus';
+import { LIVENESS_STREAM, LivenessStore } from '@wasmbed/device-bus';
 import type { ApplicationEvent } from '@wasmbed/domain';
 import type { RecordedEvent } from '@wasmbed/event-log';
-import { createJsonLogger, openDomainEventStore, Teardown, trackNatsConnection, type Logger } from '@wasmbed/service-kit';
+import { createJsonLogger, ensureStreamReplicas, openDomainEventStore, Teardown, trackNatsConnection, type Logger } from '@wasmbed/service-kit';
 import type { AppControllerConfig } from './config';
 import { AppCommands } from './executor/app-commands';
 import { Executor } from './executor/executor';
@@ -63,7 +63,8 @@ export async function startAppController(config: AppControllerConfig, options: S
       if (!nc.isClosed()) await nc.close();
     });
     sources.natsUp = trackNatsConnection(nc);
-    const store = await openDomainEventStore(nc);
+    const replicas = config.jetStreamReplicas ?? 1;
+    const store = await openDomainEventStore(nc, { replicas, logger });
     teardown.add(() => store.close());
 
     const reconciler = new Reconciler(
@@ -93,7 +94,8 @@ export async function startAppController(config: AppControllerConfig, options: S
     // Devices first, so nothing they report while the logs replay is missed.
     const statusSub = followDeviceStatus(nc, (message) => view.applyStatus(message, clock()) && reconciler.request(), logger);
     teardown.add(() => statusSub.unsubscribe());
-    const liveness = await LivenessStore.open(nc);
+    const liveness = await LivenessStore.open(nc, { replicas });
+    await ensureStreamReplicas(nc, [LIVENESS_STREAM], replicas, logger);
     const livenessFeed = await followLiveness(
       liveness,
       ({ deviceId, record }) => {

@@ -11,6 +11,7 @@ describe('app-controller configuration', () => {
       commandTimeoutMs: 10_000,
       planner: DEFAULT_PLANNER_SETTINGS,
       logLevel: 'info',
+      jetStreamReplicas: 1,
     });
     expect(DEFAULT_PLANNER_SETTINGS).toEqual({ deployTimeoutMs: 120_000, deleteTimeoutMs: 120_000, retry: { initialMs: 2_000, maxMs: 60_000 }, driftGraceMs: 2_000 });
   });
@@ -27,6 +28,7 @@ describe('app-controller configuration', () => {
       WASMBED_APP_CONTROLLER_DRIFT_GRACE_MS: '0',
       WASMBED_APP_CONTROLLER_COMMAND_TIMEOUT_MS: '3000',
       WASMBED_LOG_LEVEL: 'debug',
+      WASMBED_JETSTREAM_REPLICAS: '3',
     });
     expect(config).toEqual({
       natsUrl: 'nats://nats:4222',
@@ -35,6 +37,7 @@ describe('app-controller configuration', () => {
       commandTimeoutMs: 3_000,
       planner: { deployTimeoutMs: 30_000, deleteTimeoutMs: 45_000, retry: { initialMs: 500, maxMs: 8_000 }, driftGraceMs: 0 },
       logLevel: 'debug',
+      jetStreamReplicas: 3,
     });
   });
 

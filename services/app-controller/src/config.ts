@@ -1,4 +1,4 @@
-import { hostPortSchema, logLevelSchema, parseEnvConfig, type HostPort, type LogLevel } from '@wasmbed/service-kit';
+import { hostPortSchema, jetStreamReplicasSchema, logLevelSchema, parseEnvConfig, type HostPort, type LogLevel } from '@wasmbed/service-kit';
 import { z } from 'zod';
 import type { PlannerSettings } from './planner/settings';
 
@@ -12,6 +12,8 @@ export interface AppControllerConfig {
   readonly commandTimeoutMs: number;
   readonly planner: PlannerSettings;
   readonly logLevel: LogLevel;
+  /** Replicas of the streams and buckets the controller creates; absent = 1. */
+  readonly jetStreamReplicas?: number;
 }
 
 // The custom message is for text that is no number at all; range problems keep zod's wording (with the bound).
@@ -35,6 +37,7 @@ const schema = z
     WASMBED_APP_CONTROLLER_DRIFT_GRACE_MS: millis(0, 600_000).default(2_000),
     WASMBED_APP_CONTROLLER_COMMAND_TIMEOUT_MS: millis(100, 120_000).default(10_000),
     WASMBED_LOG_LEVEL: logLevelSchema,
+    WASMBED_JETSTREAM_REPLICAS: jetStreamReplicasSchema,
   })
   .refine((c) => c.WASMBED_APP_CONTROLLER_RETRY_MAX_MS >= c.WASMBED_APP_CONTROLLER_RETRY_INITIAL_MS, {
     path: ['WASMBED_APP_CONTROLLER_RETRY_MAX_MS'],
@@ -56,5 +59,6 @@ export function loadAppControllerConfig(env: NodeJS.ProcessEnv = process.env): A
       driftGraceMs: c.WASMBED_APP_CONTROLLER_DRIFT_GRACE_MS,
     },
     logLevel: c.WASMBED_LOG_LEVEL,
+    jetStreamReplicas: c.WASMBED_JETSTREAM_REPLICAS,
   };
 }

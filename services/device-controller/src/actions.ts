@@ -4,7 +4,7 @@ import { CONTROLLER_ACTOR } from './fleet-state';
 /** A domain command before the executor stamps it with a time and the controller as actor. */
 export type Unstamped<C> = C extends { readonly type: infer T; readonly data: infer D } ? { readonly type: T; readonly data: D } : never;
 
-/** What each rule does; the `action` label of the actions counter. */
+/** What each rule does; the `action` label of the actions counter (move_device: a device-bus command, not a domain one). */
 export type ActionKind =
   | 'mark_unreachable'
   | 'mark_reconnected'
@@ -12,7 +12,9 @@ export type ActionKind =
   | 'report_gateway_online'
   | 'close_pairing_window'
   | 'expire_enrollment'
-  | 'auto_approve';
+  | 'auto_approve'
+  | 'drain_reassign'
+  | 'move_device';
 
 export const ACTION_KINDS: readonly ActionKind[] = [
   'mark_unreachable',
@@ -22,6 +24,8 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'close_pairing_window',
   'expire_enrollment',
   'auto_approve',
+  'drain_reassign',
+  'move_device',
 ];
 
 interface ActionBase {

@@ -1,12 +1,14 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { LivenessStore } from '@wasmbed/device-bus';
-import { createJsonLogger, openDomainEventStore, Teardown, trackNatsConnection, type Logger } from '@wasmbed/service-kit';
+import { LIVENESS_STREAM, LivenessStore } from '@wasmbed/device-bus';
+import { createJsonLogger, ensureStreamReplicas, openDomainEventStore, Teardown, trackNatsConnection, type Logger } from '@wasmbed/service-kit';
 import { unreachableAfterMs, type DeviceControllerConfig } from './config';
 import { ActionExecutor } from './executor';
 import { FleetView } from './fleet-view';
 import { createControllerHttpServer } from './http-server';
 import { LivenessView } from './liveness-view';
 import { ControllerMetrics, deviceCounts, gatewayCounts } from './metrics';
+import { MoveLedger } from './move-ledger';
+import { MoveSender } from './move-sender';
 import { Reconciler } from './reconciler';
 
 export interface StartDeviceControllerOptions {
@@ -40,11 +42,14 @@ export async function startDeviceController(config: DeviceControllerConfig, opti
     });
     const natsUp = trackNatsConnection(nc);
 
-    const store = await openDomainEventStore(nc);
+    const replicas = config.jetStreamReplicas ?? 1;
+    const store = await openDomainEventStore(nc, { replicas, logger });
     teardown.add(() => store.close());
     const fleet = await FleetView.start(store, logger);
     teardown.add(() => fleet.stop());
-    const liveness = await LivenessView.start(await LivenessStore.open(nc), logger, clock);
+    const livenessStore = await LivenessStore.open(nc, { replicas });
+    await ensureStreamReplicas(nc, [LIVENESS_STREAM], replicas, logger);
+    const liveness = await LivenessView.start(livenessStore, logger, clock);
     teardown.add(() => liveness.stop());
     void (async () => {
       // Liveness updates published while disconnected may be lost to the watch: judge silence afresh.
@@ -53,9 +58,26 @@ export async function startDeviceController(config: DeviceControllerConfig, opti
 
     const metrics = new ControllerMetrics({ defaultMetrics: options.processMetrics ?? true });
     const executor = new ActionExecutor({ store, logger, clock, onOutcome: (action, outcome) => metrics.actions.inc({ action: action.kind, outcome }) });
+    const ledger = new MoveLedger();
+    const mover = new MoveSender({ nc, ledger, logger, clock, onOutcome: (_move, outcome) => metrics.actions.inc({ action: 'move_device', outcome }) });
     const policy = { enrollmentTtlMs: config.enrollmentTtlMs, autoApproveBoards: new Set(config.autoApproveBoards) };
+    const movePolicy = { retryMs: config.moveRetryMs, maxPerPass: config.movesPerPass };
     const threshold = unreachableAfterMs(config);
-    const reconciler = new Reconciler({ fleet, liveness, executor, metrics, logger, clock, reconcileMs: config.reconcileMs, unreachableAfterMs: threshold, policy, natsUp });
+    const reconciler = new Reconciler({
+      fleet,
+      liveness,
+      executor,
+      mover,
+      ledger,
+      movePolicy,
+      metrics,
+      logger,
+      clock,
+      reconcileMs: config.reconcileMs,
+      unreachableAfterMs: threshold,
+      policy,
+      natsUp,
+    });
     reconciler.start();
     teardown.add(() => reconciler.stop());
 
@@ -80,6 +102,7 @@ export async function startDeviceController(config: DeviceControllerConfig, opti
         devices: deviceCounts(fleet.state),
         gateways: gatewayCounts(fleet.state),
         misplaced: reconciler.misplaced,
+        drains: reconciler.drains,
       }),
     });
     const httpPort = await http.listen(config.http.host, config.http.port);

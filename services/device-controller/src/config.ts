@@ -1,5 +1,5 @@
 import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS } from '@wasmbed/protocol';
-import { hostPortSchema, logLevelSchema, parseEnvConfig, type HostPort, type LogLevel } from '@wasmbed/service-kit';
+import { hostPortSchema, jetStreamReplicasSchema, logLevelSchema, parseEnvConfig, type HostPort, type LogLevel } from '@wasmbed/service-kit';
 import { z } from 'zod';
 
 export interface DeviceControllerConfig {
@@ -16,7 +16,13 @@ export interface DeviceControllerConfig {
   readonly enrollmentTtlMs: number | null;
   /** Boards (as devices report them) whose pending enrollments are approved without an operator; empty: off. */
   readonly autoApproveBoards: readonly string[];
+  /** A device still misplaced this long after a move is sent again (the delay doubles per attempt, up to 10 min). */
+  readonly moveRetryMs: number;
+  /** Moves sent per reconcile pass at most. */
+  readonly movesPerPass: number;
   readonly logLevel: LogLevel;
+  /** Replicas of the streams and buckets the controller creates; absent = 1. */
+  readonly jetStreamReplicas?: number;
 }
 
 /**
@@ -52,7 +58,10 @@ const schema = z.object({
     .refine((ms) => ms === 0 || ms >= 60_000, 'must be 0 (never expire) or at least 60000 (one minute)')
     .default(DAY_MS),
   WASMBED_DEVICE_AUTO_APPROVE_BOARDS: boardList.prefault(''),
+  WASMBED_DEVICE_MOVE_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  WASMBED_DEVICE_MOVES_PER_PASS: z.coerce.number().int().min(1).max(100_000).default(100),
   WASMBED_LOG_LEVEL: logLevelSchema,
+  WASMBED_JETSTREAM_REPLICAS: jetStreamReplicasSchema,
 });
 
 /** Reads and validates the controller's configuration once, at the edge; every problem is listed. */
@@ -66,6 +75,9 @@ export function loadDeviceControllerConfig(env: NodeJS.ProcessEnv = process.env)
     reconcileMs: c.WASMBED_DEVICE_CONTROLLER_RECONCILE_MS,
     enrollmentTtlMs: c.WASMBED_ENROLLMENT_TTL_MS === 0 ? null : c.WASMBED_ENROLLMENT_TTL_MS,
     autoApproveBoards: [...new Set(c.WASMBED_DEVICE_AUTO_APPROVE_BOARDS)].sort(),
+    moveRetryMs: c.WASMBED_DEVICE_MOVE_RETRY_MS,
+    movesPerPass: c.WASMBED_DEVICE_MOVES_PER_PASS,
     logLevel: c.WASMBED_LOG_LEVEL,
+    jetStreamReplicas: c.WASMBED_JETSTREAM_REPLICAS,
   };
 }

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { LivenessStore, type LivenessRecord } from '@wasmbed/device-bus';
+import { LivenessStore } from '@wasmbed/device-bus';
 import type { JetStreamEventStore, RecordedEvent } from '@wasmbed/event-log';
 import { createJsonLogger, openDomainEventStore } from '@wasmbed/service-kit';
 import { eventually, withNats } from '@wasmbed/testing';
@@ -8,6 +8,7 @@ import type { DeviceControllerConfig } from './config';
 import { ENROLLMENT_EXPIRED_REASON } from './rules/enrollment';
 import { CAPABILITIES } from './test-support/fleet-fixture';
 import { send, sleep, streamOf } from './test-support/event-log';
+import { Heartbeats, connectDevice, freshRecord, gatewayActorOf as gateway, onlineGateway } from './test-support/live-fleet';
 
 const HEARTBEAT_MS = 200;
 /** 3 missed heartbeats + one interval. */
@@ -19,7 +20,7 @@ let nc: NatsConnection;
 let store: JetStreamEventStore;
 let liveness: LivenessStore;
 let controller: RunningDeviceController | undefined;
-const heartbeats: NodeJS.Timeout[] = [];
+let heartbeats: Heartbeats;
 // The controller's log, for a look when a test fails (WASMBED_TEST_LOGS=1 prints it).
 const logLines: string[] = [];
 
@@ -32,40 +33,15 @@ function config(): DeviceControllerConfig {
     reconcileMs: 100,
     enrollmentTtlMs: 1_500,
     autoApproveBoards: ['stm32f4'],
+    moveRetryMs: 30_000,
+    movesPerPass: 100,
     logLevel: 'debug',
   };
 }
 
 const start = () => startDeviceController(config(), { logger: createJsonLogger('device-controller', 'debug', (line) => logLines.push(line)), processMetrics: false });
-const gateway = (gatewayId: string) => `gateway:${gatewayId}`;
 const byController = (events: RecordedEvent[], type: string) => events.filter((e) => e.type === type && e.metadata.actor === 'device-controller');
 
-function record(deviceId: string, gatewayId: string, sessionId: string): LivenessRecord {
-  const now = new Date().toISOString();
-  return { deviceId, gatewayId, sessionId, connectedAt: now, lastHeartbeatAt: now, heartbeatSeq: 1, uptimeMs: 1, freeMemoryBytes: 1, apps: [] };
-}
-
-/** What a gateway holding the session does: a record right away, then one per heartbeat interval. */
-function keepAlive(deviceId: string, gatewayId: string, sessionId: string): void {
-  const put = () => void liveness.put(record(deviceId, gatewayId, sessionId)).catch(() => undefined);
-  put();
-  heartbeats.push(setInterval(put, HEARTBEAT_MS));
-}
-
-async function onlineGateway(gatewayId: string, instanceId: string): Promise<void> {
-  await send(store, gateway(gatewayId), { type: 'RegisterGateway', data: { gatewayId, endpoint: `${gatewayId}.lab:4423`, region: 'lab', capacity: 10 } });
-  await send(store, gateway(gatewayId), { type: 'ReportGatewayOnline', data: { gatewayId, instanceId } });
-}
-
-/** Pre-registered, admitted and connected, as the gateway records it. */
-async function connectDevice(deviceId: string, key: string, gatewayId: string, sessionId: string): Promise<void> {
-  await send(store, 'operator', { type: 'RegisterDevice', data: { deviceId, publicKey: key, board: 'nrf52840dk', architecture: 'thumbv7em' } });
-  await send(store, gateway(gatewayId), {
-    type: 'RequestEnrollment',
-    data: { deviceId, publicKey: key, gatewayId, pairingModeActive: false, autoApprove: false, capabilities: CAPABILITIES },
-  });
-  await send(store, gateway(gatewayId), { type: 'MarkConnected', data: { deviceId, gatewayId, sessionId } });
-}
 
 async function requestEnrollment(deviceId: string, key: string, board: string): Promise<void> {
   await send(store, gateway('gw-a'), {
@@ -83,14 +59,15 @@ beforeAll(async () => {
   nc = await connect({ servers: nats().url });
   store = await openDomainEventStore(nc);
   liveness = await LivenessStore.open(nc);
+  heartbeats = new Heartbeats(liveness, HEARTBEAT_MS);
 
-  await onlineGateway('gw-a', 'a-1');
-  await onlineGateway('gw-b', 'b-1');
+  await onlineGateway(store, 'gw-a', 'a-1');
+  await onlineGateway(store, 'gw-b', 'b-1');
   // d-alive's gateway keeps its record fresh; d-crash's gateway wrote one record and died.
-  await connectDevice('d-alive', KEY(1), 'gw-a', 'sess-alive');
-  keepAlive('d-alive', 'gw-a', 'sess-alive');
-  await connectDevice('d-crash', KEY(2), 'gw-b', 'sess-crash');
-  await liveness.put(record('d-crash', 'gw-b', 'sess-crash'));
+  await connectDevice(store, 'd-alive', KEY(1), 'gw-a', 'sess-alive');
+  heartbeats.keepAlive('d-alive', 'gw-a', 'sess-alive');
+  await connectDevice(store, 'd-crash', KEY(2), 'gw-b', 'sess-crash');
+  await liveness.put(freshRecord('d-crash', 'gw-b', 'sess-crash'));
 
   await send(store, 'operator', { type: 'SetPairingMode', data: { gatewayId: 'gw-a', enabled: true, durationSeconds: 1 } });
   await requestEnrollment('d-waiting', KEY(3), 'esp32');
@@ -101,7 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (process.env.WASMBED_TEST_LOGS === '1') process.stderr.write(logLines.join(''));
-  heartbeats.forEach(clearInterval);
+  heartbeats?.stopAll();
   await controller?.stop();
   await store?.close();
   await nc?.close();
@@ -152,7 +129,7 @@ describe('device-controller on a real event log and liveness bucket', () => {
   });
 
   it('gives a device and its gateway back when the "crashed" gateway turns out alive', async () => {
-    keepAlive('d-crash', 'gw-b', 'sess-crash');
+    heartbeats.keepAlive('d-crash', 'gw-b', 'sess-crash');
     await eventually('d-crash connected again', async () => byController(await streamOf(store, 'device', 'd-crash'), 'DeviceConnected').length === 1, 15_000);
     const online = await eventually('gw-b online again', async () => byController(await streamOf(store, 'gateway', 'gw-b'), 'GatewayOnline')[0], 15_000);
     expect(online.data).toMatchObject({ gatewayId: 'gw-b', instanceId: 'b-1' });

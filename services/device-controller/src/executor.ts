@@ -5,6 +5,7 @@ import type { Logger } from '@wasmbed/service-kit';
 import type { PlannedAction } from './actions';
 import { CONTROLLER_ACTOR } from './fleet-state';
 import type { ActionOutcome } from './metrics';
+import { forEachPooled } from './pool';
 
 export interface ExecutorOptions {
   readonly store: EventStore;
@@ -32,18 +33,12 @@ export class ActionExecutor {
   async run(actions: readonly PlannedAction[]): Promise<ExecutionReport> {
     const outcomes: Record<ActionOutcome, number> = { applied: 0, unchanged: 0, refused: 0, failed: 0 };
     let lastPosition = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < actions.length) {
-        const action = actions[next++];
-        const { outcome, position } = await this.execute(action);
-        outcomes[outcome] += 1;
-        lastPosition = Math.max(lastPosition, position);
-        this.options.onOutcome?.(action, outcome);
-      }
-    };
-    const workers = Math.max(1, Math.min(this.options.concurrency ?? 16, actions.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    await forEachPooled(actions, this.options.concurrency ?? 16, async (action) => {
+      const { outcome, position } = await this.execute(action);
+      outcomes[outcome] += 1;
+      lastPosition = Math.max(lastPosition, position);
+      this.options.onOutcome?.(action, outcome);
+    });
     return { outcomes, lastPosition };
   }
 

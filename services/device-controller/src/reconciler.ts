@@ -3,9 +3,12 @@ import type { ActionExecutor } from './executor';
 import type { FleetView } from './fleet-view';
 import type { LivenessView } from './liveness-view';
 import type { ControllerMetrics, ActionOutcome } from './metrics';
+import type { MoveLedger } from './move-ledger';
+import type { MoveSender } from './move-sender';
 import { planReconcile } from './planner';
+import type { DrainStatus } from './rules/drain';
 import type { EnrollmentPolicy } from './rules/enrollment';
-import type { MisplacedDevice } from './rules/placement';
+import type { MisplacedDevice, MovePolicy } from './rules/placement';
 
 /** How long a pass waits for the log to show its own writes, so the next pass does not plan them again. */
 const OWN_WRITES_WAIT_MS = 5_000;
@@ -14,6 +17,9 @@ export interface ReconcilerOptions {
   readonly fleet: FleetView;
   readonly liveness: LivenessView;
   readonly executor: ActionExecutor;
+  readonly mover: MoveSender;
+  readonly ledger: MoveLedger;
+  readonly movePolicy: MovePolicy;
   readonly metrics: ControllerMetrics;
   readonly logger: Logger;
   readonly clock: () => number;
@@ -27,8 +33,11 @@ export interface ReconcilerOptions {
 export interface PassSummary {
   readonly at: string;
   readonly durationMs: number;
+  /** Domain commands planned. */
   readonly planned: number;
   readonly outcomes: Readonly<Record<ActionOutcome, number>>;
+  /** Moves (device-bus RebalanceDevice) sent, by outcome. */
+  readonly moves: Readonly<Record<ActionOutcome, number>>;
 }
 
 /**
@@ -42,6 +51,7 @@ export class Reconciler {
   private stopped = false;
   private lastPass: PassSummary | null = null;
   private lastMisplaced: readonly MisplacedDevice[] = [];
+  private lastDrains: readonly DrainStatus[] = [];
 
   constructor(private readonly options: ReconcilerOptions) {}
 
@@ -64,6 +74,10 @@ export class Reconciler {
     return this.lastMisplaced;
   }
 
+  get drains(): readonly DrainStatus[] {
+    return this.lastDrains;
+  }
+
   /** One pass now (skipped, and false, when the observations cannot be trusted yet). */
   async pass(): Promise<boolean> {
     const { fleet, liveness, metrics, logger, natsUp } = this.options;
@@ -84,7 +98,7 @@ export class Reconciler {
   }
 
   private async reconcile(): Promise<void> {
-    const { fleet, liveness, executor, metrics, clock, unreachableAfterMs, policy } = this.options;
+    const { fleet, liveness, executor, mover, ledger, movePolicy, metrics, clock, unreachableAfterMs, policy } = this.options;
     const now = clock();
     const started = performance.now();
     const plan = planReconcile({
@@ -93,12 +107,17 @@ export class Reconciler {
       liveness: liveness.records,
       window: { now, observingSince: liveness.observingSince, unreachableAfterMs },
       policy,
+      moves: ledger.records,
+      movePolicy,
     });
     metrics.observeFleet(fleet.state, plan.misplaced.length);
     this.lastMisplaced = plan.misplaced;
-    const report = await executor.run(plan.actions);
+    this.lastDrains = plan.drains;
+    ledger.retain(new Set(plan.misplaced.map((m) => m.deviceId)));
+    // Moves and commands touch different things (a gateway's sessions, the log): run them side by side.
+    const [report, moves] = await Promise.all([executor.run(plan.actions), mover.run(plan.moves)]);
     if (report.lastPosition > 0) await fleet.waitForPosition(report.lastPosition, OWN_WRITES_WAIT_MS);
-    this.lastPass = { at: new Date(now).toISOString(), durationMs: performance.now() - started, planned: plan.actions.length, outcomes: report.outcomes };
+    this.lastPass = { at: new Date(now).toISOString(), durationMs: performance.now() - started, planned: plan.actions.length, outcomes: report.outcomes, moves };
   }
 
   private schedule(delayMs: number): void {

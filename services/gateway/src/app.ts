@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { getModule, LivenessStore } from '@wasmbed/device-bus';
+import { getModule, LIVENESS_STREAM, LivenessStore, MODULE_STREAM, openModuleStore } from '@wasmbed/device-bus';
 import type { PeerIdentity } from '@wasmbed/pki';
 import { SessionStateMachine } from '@wasmbed/protocol';
-import { apiTokenAuthenticator, openDomainEventStore, Teardown, trackNatsConnection } from '@wasmbed/service-kit';
+import { apiTokenAuthenticator, ensureStreamReplicas, openDomainEventStore, Teardown, trackNatsConnection } from '@wasmbed/service-kit';
 import { adminRoutes } from './admin-routes';
 import type { GatewayConfig } from './config';
 import { createDeviceListener } from './device-listener';
@@ -61,7 +61,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     });
     const natsUp = trackNatsConnection(nc);
 
-    const store = await openDomainEventStore(nc);
+    const replicas = config.jetStreamReplicas ?? 1;
+    const store = await openDomainEventStore(nc, { replicas, logger });
     teardown.add(() => store.close());
     const commands = new FleetCommands(store, config.gatewayId);
     const directory = await FleetDirectory.start(store, config.gatewayId, logger);
@@ -74,7 +75,9 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     });
 
     const metrics = new GatewayMetrics({ defaultMetrics: options.processMetrics ?? true });
-    const liveness = await LivenessStore.open(nc);
+    const liveness = await LivenessStore.open(nc, { replicas });
+    await openModuleStore(nc, { replicas });
+    await ensureStreamReplicas(nc, [LIVENESS_STREAM, MODULE_STREAM], replicas, logger);
     const modules = new ModuleCache(options.moduleCacheBytes ?? 64 * 1024 * 1024, (sha256) => getModule(nc, sha256));
     // Fine enough for the shortest deadline, coarse enough to cost nothing with no sessions. At most
     // 100 ms: deferred liveness writes come due in the sweeps, and a coarser wheel gathers a second's

@@ -24,6 +24,7 @@ describe('gateway configuration', () => {
       region: 'default',
       autoApprove: true,
       logLevel: 'info',
+      jetStreamReplicas: 1,
     });
   });
 
@@ -46,6 +47,7 @@ describe('gateway configuration', () => {
       WASMBED_GATEWAY_REGION: 'eu-west',
       WASMBED_GATEWAY_AUTO_APPROVE: 'false',
       WASMBED_LOG_LEVEL: 'debug',
+      WASMBED_JETSTREAM_REPLICAS: '3',
     });
     expect(config).toMatchObject({
       gatewayId: 'edge-7',
@@ -63,6 +65,7 @@ describe('gateway configuration', () => {
       region: 'eu-west',
       autoApprove: false,
       logLevel: 'debug',
+      jetStreamReplicas: 3,
     });
   });
 

@@ -1,6 +1,6 @@
 import { NAME_PATTERN } from '@wasmbed/domain';
 import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS, PENDING_HOLD_MS } from '@wasmbed/protocol';
-import { apiTokensSchema, hostPortSchema, logLevelSchema, parseEnvConfig, type ApiToken, type HostPort, type LogLevel } from '@wasmbed/service-kit';
+import { apiTokensSchema, hostPortSchema, jetStreamReplicasSchema, logLevelSchema, parseEnvConfig, type ApiToken, type HostPort, type LogLevel } from '@wasmbed/service-kit';
 import { z } from 'zod';
 
 export interface GatewayConfig {
@@ -31,6 +31,8 @@ export interface GatewayConfig {
   /** Unknown devices enrolling during pairing mode are admitted without an operator. */
   readonly autoApprove: boolean;
   readonly logLevel: LogLevel;
+  /** Replicas of the streams and buckets the gateway creates; absent = 1. */
+  readonly jetStreamReplicas?: number;
 }
 
 const hostPort = hostPortSchema('127.0.0.1:4423');
@@ -67,6 +69,7 @@ const schema = z.object({
   WASMBED_GATEWAY_REGION: z.string().regex(NAME_PATTERN, 'must be a lowercase DNS label').default('default'),
   WASMBED_GATEWAY_AUTO_APPROVE: booleanText.prefault('true'),
   WASMBED_LOG_LEVEL: logLevelSchema,
+  WASMBED_JETSTREAM_REPLICAS: jetStreamReplicasSchema,
 });
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
@@ -99,5 +102,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     region: c.WASMBED_GATEWAY_REGION,
     autoApprove: c.WASMBED_GATEWAY_AUTO_APPROVE,
     logLevel: c.WASMBED_LOG_LEVEL,
+    jetStreamReplicas: c.WASMBED_JETSTREAM_REPLICAS,
   };
 }

@@ -9,10 +9,11 @@ import {
   errorToBusError,
   serveDeviceCommands,
   type DeployToDevice,
-  type DeviceCommand,
+  type DeviceBusCommand,
   type DeviceCommandReply,
   type DeviceStatusMessage,
   type LivenessStore,
+  type RebalanceDevice,
   type StopOnDevice,
 } from '@wasmbed/device-bus';
 import { isPairingModeActive, type DeviceEvent, type DeviceState } from '@wasmbed/domain';
@@ -21,6 +22,7 @@ import type { PeerIdentity } from '@wasmbed/pki';
 import {
   checkManifestAgainst,
   decodeManifest,
+  DEVICE_FEATURES,
   MAX_RETRY_AFTER_MS,
   MIN_RETRY_AFTER_MS,
   ProtocolError,
@@ -475,10 +477,17 @@ export class DeviceSession {
 
   // --- commands from the control plane ------------------------------------------
 
-  private async command(command: DeviceCommand): Promise<DeviceCommandReply> {
+  private async command(command: DeviceBusCommand): Promise<DeviceCommandReply> {
     if (this.connection.phase !== 'Established') return failed('unavailable', `device '${this.deviceId}' is not in an established session`);
     try {
-      return command.type === 'DeployToDevice' ? await this.deploy(command) : this.stop(command);
+      switch (command.type) {
+        case 'DeployToDevice':
+          return await this.deploy(command);
+        case 'StopOnDevice':
+          return await this.stop(command);
+        case 'RebalanceDevice':
+          return this.rebalance(command);
+      }
     } catch (err) {
       this.services.logger.error('device command failed', { sessionId: this.sessionId, deviceId: this.deviceId, type: command.type, error: err });
       return { ok: false, error: errorToBusError(err) };
@@ -541,6 +550,30 @@ export class DeviceSession {
     }
     this.connection.send({ type: 'Stop', body: { appId: command.appId } });
     return reply;
+  }
+
+  /**
+   * Sends the device to another gateway (docs/protocol.md §8.6), for this session
+   * only: a request naming another session is stale (the device reconnected since
+   * it was planned). A device that did not announce "redirect" would come straight
+   * back here, so it is kept and the refusal says why.
+   */
+  private rebalance(command: RebalanceDevice): DeviceCommandReply {
+    const { metrics, logger } = this.services;
+    if (command.sessionId !== this.sessionId) {
+      metrics.rebalances.inc({ outcome: 'stale_session' });
+      return failed('failed_precondition', `device '${this.deviceId}' holds session ${this.sessionId} here, not ${command.sessionId}: the move is stale`);
+    }
+    if (!(this.connection.hello?.features ?? []).includes(DEVICE_FEATURES.redirect)) {
+      metrics.rebalances.inc({ outcome: 'unsupported' });
+      return failed('failed_precondition', `device '${this.deviceId}' did not announce the "${DEVICE_FEATURES.redirect}" feature: it cannot follow a move`);
+    }
+    if (!this.connection.send({ type: 'Bye', body: { reason: 'rebalance', endpoint: command.endpoint } })) {
+      return failed('unavailable', `the session of device '${this.deviceId}' closed`);
+    }
+    metrics.rebalances.inc({ outcome: 'sent' });
+    logger.info('device sent to another gateway', { sessionId: this.sessionId, deviceId: this.deviceId, endpoint: command.endpoint });
+    return { ok: true };
   }
 
   private serveChunk(message: MessageOf<'ModuleRequest'>): void {

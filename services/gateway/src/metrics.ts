@@ -34,6 +34,12 @@ export class GatewayMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly rebalances = new Counter({
+    name: 'wasmbed_gateway_rebalances_total',
+    help: 'RebalanceDevice commands by outcome (sent: Bye rebalance with the endpoint; stale_session; unsupported: no "redirect" feature)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly heartbeatSeconds = new LocalHistogram(
     'wasmbed_gateway_heartbeat_handling_seconds',
     'Time from a Heartbeat frame to its liveness record being written',

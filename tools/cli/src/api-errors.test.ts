@@ -18,6 +18,38 @@ describe('apiErrorOf', () => {
     expect(err.message).toBe('cannot reach the api at 10.0.0.5:50051 (is the stack running? `npm start`; or set --api)');
   });
 
+  describe('UNAVAILABLE from a failed TLS handshake: the flag that fixes it', () => {
+    const lastError = (reason: string) => `No connection established. Last error: Error: ${reason}. Resolution note: `;
+    const overTls = { ...call, tls: true };
+
+    it('an untrusted certificate: --ca', () => {
+      expect(apiErrorOf({ code: status.UNAVAILABLE, details: lastError('unable to verify the first certificate') }, overTls).message).toBe(
+        'the api at 10.0.0.5:50051 presented a TLS certificate this CLI does not trust (unable to verify the first certificate): pass --ca FILE with the CA that issued it (or set WASMBED_API_CA)',
+      );
+      expect(apiErrorOf({ code: status.UNAVAILABLE, details: lastError('self-signed certificate') }, overTls).message).toMatch(/does not trust \(self-signed certificate\): pass --ca FILE/);
+    });
+
+    it('a certificate for other names: --api', () => {
+      const reason = "Hostname/IP does not match certificate's altnames: IP: 10.0.0.5 is not in the cert's list: 127.0.0.1";
+      expect(apiErrorOf({ code: status.UNAVAILABLE, details: lastError(reason) }, overTls).message).toBe(
+        `the TLS certificate of the api at 10.0.0.5:50051 does not name that host (${reason}): set --api to a name or address it holds`,
+      );
+    });
+
+    it('a plaintext api: drop --ca and --tls', () => {
+      const reason = '80CB:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n';
+      expect(apiErrorOf({ code: status.UNAVAILABLE, details: lastError(reason) }, overTls).message).toBe(
+        'the api at 10.0.0.5:50051 does not speak TLS: drop --ca and --tls (and WASMBED_API_CA)',
+      );
+    });
+
+    it('a plaintext CLI that reached something: maybe a TLS api', () => {
+      expect(apiErrorOf({ code: status.UNAVAILABLE, details: 'No connection established. Last error: Failed to connect (2026-01-01T00:00:00.000Z). Resolution note: ' }, call).message).toBe(
+        'cannot reach the api at 10.0.0.5:50051 (is the stack running? `npm start`; or set --api; if it serves TLS, pass --ca FILE or --tls)',
+      );
+    });
+  });
+
   it('UNAVAILABLE answered by the api itself: its reason', () => {
     const err = apiErrorOf({ code: status.UNAVAILABLE, details: 'read models are rebuilding', metadata: withErrorName('ReadModelsRebuilding') }, call);
     expect(err.message).toBe('the api at 10.0.0.5:50051 is unavailable: read models are rebuilding (try again shortly)');

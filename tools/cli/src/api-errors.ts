@@ -15,6 +15,8 @@ export interface CallDescription {
   readonly method: string;
   /** The deadline the call had; undefined for streams. */
   readonly timeoutMs?: number;
+  /** Whether the CLI spoke TLS (--ca, --tls). */
+  readonly tls?: boolean;
 }
 
 /** What grpc-js rejects a call with. */
@@ -58,7 +60,7 @@ export function apiErrorOf(failure: GrpcFailure, call: CallDescription): Wasmbed
       // A Wasmbed error name means the api itself answered (e.g. read models rebuilding).
       return errorName !== undefined
         ? new ApiUnavailableError(`the api at ${call.address} is unavailable: ${failure.details} (try again shortly)`)
-        : new ApiUnavailableError(`cannot reach the api at ${call.address} (is the stack running? \`npm start\`; or set --api)`);
+        : new ApiUnavailableError(unreachable(failure.details, call));
     case status.DEADLINE_EXCEEDED:
       return new ApiUnavailableError(
         `the api at ${call.address} did not answer ${rpc} within ${formatDuration(call.timeoutMs ?? 0)} (raise --timeout)`,
@@ -84,6 +86,26 @@ export function apiErrorOf(failure: GrpcFailure, call: CallDescription): Wasmbed
         : new ApiRequestError('internal', `the api failed ${rpc}: ${failure.details}`, errorName);
     }
   }
+}
+
+const NAME_MISMATCH = /altnames|does not match certificate/i;
+const UNTRUSTED = /certificate|self[- ]signed|unable to verify|unable to get (local )?issuer/i;
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure/i;
+const NOTHING_THERE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/;
+
+/** No connection: in the terms of the flag that fixes it (a TLS failure is named as such). */
+function unreachable(details: string, call: CallDescription): string {
+  // grpc-js: "No connection established. Last error: Error: <reason>. Resolution note: ..."
+  const reason = /Last error: (?:Error: )?(.*?)\.?(?: Resolution note:|$)/s.exec(details)?.[1]?.trim() ?? details;
+  if (call.tls && NAME_MISMATCH.test(reason)) {
+    return `the TLS certificate of the api at ${call.address} does not name that host (${reason}): set --api to a name or address it holds`;
+  }
+  if (call.tls && UNTRUSTED.test(reason)) {
+    return `the api at ${call.address} presented a TLS certificate this CLI does not trust (${reason}): pass --ca FILE with the CA that issued it (or set WASMBED_API_CA)`;
+  }
+  if (call.tls && NOT_TLS.test(reason)) return `the api at ${call.address} does not speak TLS: drop --ca and --tls (and WASMBED_API_CA)`;
+  const tlsHint = call.tls || NOTHING_THERE.test(reason) ? '' : '; if it serves TLS, pass --ca FILE or --tls';
+  return `cannot reach the api at ${call.address} (is the stack running? \`npm start\`; or set --api${tlsHint})`;
 }
 
 function errorNameOf(metadata: Metadata | undefined): string | undefined {

@@ -49,4 +49,10 @@ describe('runCli', () => {
     await expect(runCli(['--api', '127.0.0.1:1', '--json', 'device', 'list', '--bogus'], io)).resolves.toBe(2);
     expect(JSON.parse(io.err())).toEqual({ error: { code: 'invalid_argument', name: 'UsageError', message: 'unknown flag --bogus' } });
   });
+
+  it('wants --client-cert and --client-key together, before reading either', async () => {
+    const io = captureIo();
+    await expect(runCli(['--client-cert', 'client.crt', 'device', 'list'], io)).resolves.toBe(2);
+    expect(io.err()).toContain('wasmbed: --client-cert and --client-key go together');
+  });
 });

@@ -1,6 +1,6 @@
 import { Metadata, type CallOptions, type ClientReadableStream, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { ConfigError } from '@wasmbed/errors';
-import { createClient, type ClientConstructor } from '@wasmbed/grpc-kit';
+import { createClient, type ClientConstructor, type TlsOptions } from '@wasmbed/grpc-kit';
 import { AdminServiceClient, ApplicationServiceClient, DeviceServiceClient, GatewayServiceClient } from '@wasmbed/proto';
 import { apiErrorOf, isGrpcFailure, type ServiceKey } from './api-errors';
 import { InputError } from './errors';
@@ -53,6 +53,8 @@ export interface ApiConnection {
   readonly token?: string;
   /** Deadline of each unary call. */
   readonly timeoutMs: number;
+  /** TLS settings; undefined = plaintext (a token then goes to loopback addresses only). */
+  readonly tls?: TlsOptions;
 }
 
 /**
@@ -72,9 +74,10 @@ export class ApiClient {
     const client = this.client(service);
     const fn = client[method] as unknown as UnaryFn<typeof request, UnaryResponse<ApiServices[S][K]>>;
     const { address, timeoutMs } = this.connection;
+    const tls = this.connection.tls !== undefined;
     return new Promise((resolve, reject) => {
       fn.call(client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
-        if (error) reject(apiErrorOf(error, { address, service, method, timeoutMs }));
+        if (error) reject(apiErrorOf(error, { address, service, method, timeoutMs, tls }));
         else resolve(response);
       });
     });
@@ -90,6 +93,7 @@ export class ApiClient {
     const fn = client[method] as unknown as StreamFn<typeof request, StreamMessage<ApiServices[S][K]>>;
     const call = fn.call(client, request, new Metadata(), {});
     const address = this.connection.address;
+    const tls = this.connection.tls !== undefined;
     let cancelled = false;
     return {
       cancel() {
@@ -101,7 +105,7 @@ export class ApiClient {
           for await (const message of call) yield message as StreamMessage<ApiServices[S][K]>;
         } catch (err) {
           if (cancelled) return;
-          throw isGrpcFailure(err) ? apiErrorOf(err, { address, service, method }) : err;
+          throw isGrpcFailure(err) ? apiErrorOf(err, { address, service, method, tls }) : err;
         }
       },
     };
@@ -118,10 +122,14 @@ export class ApiClient {
       // TypeScript cannot tie CONSTRUCTORS[S] to ApiServices[S] for a generic S.
       const constructor = CONSTRUCTORS[service] as ClientConstructor<ApiServices[S]>;
       try {
-        client = createClient(constructor, this.connection.address, { token: this.connection.token });
+        const { address, token, tls } = this.connection;
+        client = createClient(constructor, address, { token, ...(tls === undefined ? {} : { tls }) });
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        throw new InputError(`${err.message} (the CLI speaks plaintext gRPC: reach a remote api through a tunnel, e.g. ssh -L)`);
+        // The only refusal left: a token in plaintext beyond loopback.
+        throw new InputError(
+          `refusing to send the token in plaintext to ${this.connection.address}: pass --ca FILE with the api's CA (or --tls if a public CA issued its certificate), or reach it through a tunnel (ssh -L)`,
+        );
       }
       this.clients.set(service, client);
     }

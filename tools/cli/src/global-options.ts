@@ -6,6 +6,7 @@ import { parseDuration } from './args/values';
 import type { ApiConnection } from './client';
 import { InputError, UsageError } from './errors';
 import type { CliIo } from './io';
+import { resolveTls, TLS_FLAGS } from './tls-options';
 
 export const DEFAULT_API_ADDRESS = '127.0.0.1:50051';
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -15,6 +16,7 @@ export const DEFAULT_TOKEN_FILE = join('.wasmbed', 'admin.token');
 /** Flags every command accepts, anywhere on the line. */
 export const GLOBAL_FLAGS: FlagSpecs = {
   api: { type: 'string', value: 'HOST:PORT', help: `the api's gRPC address (env WASMBED_API, default ${DEFAULT_API_ADDRESS})` },
+  ...TLS_FLAGS,
   token: { type: 'string', value: 'TOKEN', help: 'bearer token (env WASMBED_TOKEN); prefer --token-file, argv is visible to other users' },
   'token-file': { type: 'string', value: 'FILE', help: `file holding the token (default ${DEFAULT_TOKEN_FILE} when it exists)` },
   timeout: { type: 'string', value: 'DURATION', help: 'deadline of each api call, e.g. 30s (default 15s)' },
@@ -23,15 +25,16 @@ export const GLOBAL_FLAGS: FlagSpecs = {
 };
 
 /**
- * Address, token and deadline from flags, then the environment, then defaults.
- * The token is read here and never printed.
+ * Address, TLS, token and deadline from flags, then the environment, then
+ * defaults. The token is read here and never printed.
  */
 export function resolveConnection(args: ParsedArgs, io: CliIo, defaultTimeoutMs = DEFAULT_TIMEOUT_MS): ApiConnection {
   const address = args.string('api') ?? io.env.WASMBED_API ?? DEFAULT_API_ADDRESS;
   if (!/^.+:\d+$/.test(address)) throw new UsageError(`--api: expected host:port, got '${address}'`, args.command);
   const timeoutMs = args.value('timeout', parseDuration) ?? defaultTimeoutMs;
   if (timeoutMs <= 0) throw new UsageError('--timeout: must be more than 0', args.command);
-  return { address, token: resolveToken(args, io), timeoutMs };
+  const tls = resolveTls(args, io);
+  return { address, token: resolveToken(args, io), timeoutMs, ...(tls === undefined ? {} : { tls }) };
 }
 
 function resolveToken(args: ParsedArgs, io: CliIo): string | undefined {

@@ -35,7 +35,8 @@ import type { ModuleTransfers, PartialModule } from './module-transfers';
 export type SessionEnd =
   | { readonly kind: 'transport_closed'; readonly error?: Error }
   | { readonly kind: 'rejected'; readonly code: string; readonly reason: string }
-  | { readonly kind: 'bye'; readonly reason: string; readonly retryAfterMs?: number }
+  /** `endpoint`: the gateway to use next (reason "rebalance", docs/protocol.md §8.6). */
+  | { readonly kind: 'bye'; readonly reason: string; readonly retryAfterMs?: number; readonly endpoint?: string }
   /** `byPeer`: the gateway sent a fatal Error; otherwise the device found the violation and sent one. */
   | { readonly kind: 'protocol_error'; readonly code: string; readonly message: string; readonly byPeer: boolean }
   | { readonly kind: 'timeout'; readonly waitingFor: 'enrollment_reply' | 'welcome' | 'heartbeat_ack' }
@@ -192,7 +193,7 @@ export class DeviceSession {
       case 'Error':
         return this.onError(message.body, message.correlationId);
       case 'Bye':
-        return this.finish({ kind: 'bye', reason: message.body.reason, retryAfterMs: message.body.retryAfterMs });
+        return this.finish({ kind: 'bye', reason: message.body.reason, retryAfterMs: message.body.retryAfterMs, endpoint: message.body.endpoint });
       case 'Rejected':
         if (this.phase === 'established') break;
         return this.finish({ kind: 'rejected', code: message.body.code, reason: message.body.reason });

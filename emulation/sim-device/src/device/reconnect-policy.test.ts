@@ -32,6 +32,18 @@ describe('nextAttempt (what a device does after a session)', () => {
     expect(backoff.attempts).toBe(0);
   });
 
+  it('follows a Bye that names another gateway at once, without counting a failure', () => {
+    const backoff = maxJitter();
+    nextAttempt(null, backoff);
+    const moved: SessionOutcome = { end: { kind: 'bye', reason: 'rebalance', endpoint: 'gw-b.lab:4423' }, establishedForMs: 10 };
+    expect(nextAttempt(moved, backoff)).toEqual({ state: 'disconnected', delayMs: 0, redirect: 'gw-b.lab:4423' });
+    const later: SessionOutcome = { end: { kind: 'bye', reason: 'rebalance', endpoint: 'gw-b.lab:4423', retryAfterMs: 2_000 }, establishedForMs: 10 };
+    expect(nextAttempt(later, backoff)).toEqual({ state: 'disconnected', delayMs: 2_000, redirect: 'gw-b.lab:4423' });
+    expect(backoff.attempts).toBe(1);
+    // A device that does not follow redirects treats it as any Bye: its usual backoff, where it was.
+    expect(nextAttempt(moved, backoff, 'stop', false)).toEqual({ state: 'disconnected', delayMs: 199 });
+  });
+
   it('stays rejected by default, or retries with backoff if configured', () => {
     const rejected: SessionOutcome = { end: { kind: 'rejected', code: 'revoked', reason: 'key revoked' }, establishedForMs: null };
     expect(nextAttempt(rejected, maxJitter())).toEqual({ state: 'rejected', delayMs: null });

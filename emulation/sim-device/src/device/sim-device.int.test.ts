@@ -81,6 +81,7 @@ describe('SimDevice against the scripted gateway test peer', () => {
       maxFrameBytes: 20_000,
       runtime: { name: 'wasmbed-sim-v8', version: '0.1.0', maxModuleBytes: 262_144, maxInstances: 4, hostFunctions: [...ALL_HOST_FUNCTIONS].sort() },
       apps: [],
+      features: ['redirect'],
     });
     expect(device.deviceId).toBe(`dev-${device.publicKeyHex!.slice(0, 12)}`);
     expect(conn.violations).toEqual([]);
@@ -312,6 +313,50 @@ describe('SimDevice against the scripted gateway test peer', () => {
     expect(ofType(conn2, 'ModuleRequest')[0].body.offset).toBe(3 * 64);
     await conn2.waitFor('AppLog', (m) => m.body.message === 'count 5');
     expect(conn2.violations).toEqual([]);
+  });
+
+  it('follows a Bye rebalance to the gateway it names with its apps still running, and goes back home when that gateway fails', async () => {
+    const home = await startPeer();
+    const away = await startPeer({ ca: home.ca });
+    const { device, conn } = await connected(home);
+    const hello = publishExampleApp('hello');
+    conn.deploy(hello.deploy, hello.module);
+    await conn.waitFor('AppStatus', (m) => m.body.appId === 'hello' && m.body.state === 'running');
+
+    const arrived = away.nextConnection();
+    const redirected = new Promise<string>((resolve) => device.once('redirected', resolve));
+    conn.send({ type: 'Bye', body: { reason: 'rebalance', endpoint: away.endpoint } });
+    expect(await redirected).toBe(away.endpoint);
+    const conn2 = await arrived;
+    const helloThere = await conn2.waitFor('Hello');
+    expect(device.lastSessionOutcome?.end).toMatchObject({ kind: 'bye', reason: 'rebalance', endpoint: away.endpoint });
+    expect(device.gatewayEndpoint).toBe(away.endpoint);
+    // The app never stopped: the new gateway hears about it from Hello, running the same bytes.
+    expect(helloThere.body.apps).toEqual([{ appId: 'hello', revision: 1, sha256: moduleSha256(hello.module), state: 'running', restarts: 0 }]);
+    expect(device.appSummaries().map((a) => a.state)).toEqual(['running']);
+    expect(conn.violations).toEqual([]);
+    expect(conn2.violations).toEqual([]);
+
+    // The new gateway goes away for good: after three failed attempts the device dials home again.
+    let failedAttempts = 0;
+    device.on('connectFailed', () => (failedAttempts += 1));
+    const back = home.nextConnection();
+    await away.close();
+    await (await back).waitFor('Hello');
+    expect(failedAttempts).toBe(3);
+    expect(device.gatewayEndpoint).toBe(home.endpoint);
+  });
+
+  it('without redirect support, neither announces it nor follows a Bye endpoint', async () => {
+    const home = await startPeer();
+    const away = await startPeer({ ca: home.ca });
+    const { device, conn } = await connected(home, { followRedirects: false });
+    expect(conn.hello).not.toHaveProperty('features');
+    const again = home.nextConnection();
+    conn.send({ type: 'Bye', body: { reason: 'rebalance', endpoint: away.endpoint } });
+    await (await again).waitFor('Hello');
+    expect(device.gatewayEndpoint).toBe(home.endpoint);
+    expect(away.connections).toHaveLength(0);
   });
 
   it('waits while enrollment is pending, and stays rejected when rejected', async () => {

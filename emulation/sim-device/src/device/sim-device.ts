@@ -3,6 +3,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import type { ResourceLimits } from 'node:worker_threads';
 import { ALL_HOST_FUNCTIONS, type LogRecord } from '@wasmbed/example-apps';
 import {
+  DEVICE_FEATURES,
   ENROLLMENT_REPLY_TIMEOUT_MS,
   MAX_APPS,
   MAX_U32,
@@ -22,9 +23,10 @@ import { Backoff, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from '../suppo
 import { DeviceClock } from './device-clock';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { DeviceSession, type SessionEnd, type SessionOutcome, type SessionPhase } from './device-session';
+import { GatewayEndpoints } from './gateway-endpoints';
 import { ModuleTransfers } from './module-transfers';
 import { nextAttempt, type RejectedPolicy } from './reconnect-policy';
-import { connectTls, parseEndpoint } from './tls-connect';
+import { connectTls } from './tls-connect';
 
 export type DeviceState = 'disconnected' | 'connecting' | 'enrolling' | 'connected' | 'rejected';
 
@@ -38,7 +40,7 @@ export interface RuntimeConfig {
 export interface SimDeviceConfig {
   /** CN of the self-signed certificate; the gateway assigns the deviceId (Welcome). */
   readonly name: string;
-  /** "host:port" of the gateway's device endpoint. */
+  /** "host:port" of the gateway's device endpoint (the provisioned one; a Bye may move the device elsewhere). */
   readonly gateway: string;
   /** PEM of the CA(s) the gateway's certificate must chain to. */
   readonly gatewayCa: string | readonly string[];
@@ -67,6 +69,11 @@ export interface SimDeviceConfig {
   readonly reconnectBackoff?: BackoffPolicy;
   /** After Rejected: stay rejected (default) or keep retrying with backoff. */
   readonly onRejected?: RejectedPolicy;
+  /**
+   * Announce the protocol's "redirect" feature and follow a Bye's endpoint to another
+   * gateway (default true); false behaves as a device without the feature.
+   */
+  readonly followRedirects?: boolean;
   readonly connectTimeoutMs?: number;
   readonly enrollmentReplyTimeoutMs?: number;
   readonly pendingHoldMs?: number;
@@ -97,6 +104,8 @@ export interface SimDeviceEvents {
   appStatus: [appId: string, change: AppStatusChange];
   appLog: [appId: string, record: LogRecord];
   sessionEnded: [outcome: SessionOutcome];
+  /** A Bye moved the device: it connects to this gateway next. */
+  redirected: [endpoint: string];
   /** A connection attempt failed before a session started (TCP, TLS, certificate). */
   connectFailed: [error: Error];
 }
@@ -118,7 +127,7 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   private welcomeBody?: WelcomeBody;
   private lastOutcome?: SessionOutcome;
   private readonly startedAt = performance.now();
-  private readonly endpoint: { host: string; port: number };
+  private readonly endpoints: GatewayEndpoints;
   private readonly runtime: RuntimeConfig;
   private readonly backoff: Backoff;
   private readonly clock = new DeviceClock();
@@ -127,7 +136,7 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
 
   constructor(readonly config: SimDeviceConfig) {
     super();
-    this.endpoint = parseEndpoint(config.gateway);
+    this.endpoints = new GatewayEndpoints(config.gateway);
     this.runtime = {
       maxModuleBytes: config.runtime?.maxModuleBytes ?? SIM_DEVICE_DEFAULTS.maxModuleBytes,
       maxInstances: config.runtime?.maxInstances ?? SIM_DEVICE_DEFAULTS.maxInstances,
@@ -171,6 +180,11 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
 
   get certificatePem(): string | undefined {
     return this.identity?.certPem;
+  }
+
+  /** "host:port" of the gateway the device dials now: the provisioned one unless a Bye moved it. */
+  get gatewayEndpoint(): string {
+    return this.endpoints.current.endpoint;
   }
 
   /** How the last session ended. */
@@ -234,7 +248,12 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       this.setState('connecting');
       const outcome = await this.connectOnce();
       if (this.stopping) break;
-      const next = nextAttempt(outcome, this.backoff, this.config.onRejected);
+      this.endpoints.attemptEnded((outcome?.establishedForMs ?? null) !== null);
+      const next = nextAttempt(outcome, this.backoff, this.config.onRejected, this.followsRedirects);
+      if (next.redirect !== undefined) {
+        this.endpoints.redirect(next.redirect);
+        this.emit('redirected', next.redirect);
+      }
       this.setState(next.state);
       if (next.delayMs === null) return;
       await this.sleep(next.delayMs);
@@ -244,8 +263,10 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   private async connectOnce(): Promise<SessionOutcome | null> {
     let socket;
     try {
+      const { host, port } = this.endpoints.current;
       socket = await connectTls({
-        ...this.endpoint,
+        host,
+        port,
         secureContext: this.secureContext!,
         timeoutMs: this.config.connectTimeoutMs ?? SIM_DEVICE_DEFAULTS.connectTimeoutMs,
       });
@@ -292,7 +313,12 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       maxFrameBytes: this.config.maxFrameBytes ?? SIM_DEVICE_DEFAULTS.maxFrameBytes,
       runtime: { name: RUNTIME_NAME, version: RUNTIME_VERSION, ...this.runtime },
       apps: this.apps.summaries(),
+      ...(this.followsRedirects ? { features: [DEVICE_FEATURES.redirect] } : {}),
     };
+  }
+
+  private get followsRedirects(): boolean {
+    return this.config.followRedirects ?? true;
   }
 
   private sessionPhaseChanged(phase: SessionPhase, welcome?: WelcomeBody): void {

@@ -27,14 +27,15 @@ import {
   describeState,
   failedInRollout,
   isRolloutActive,
+  isRolloutTarget,
   rollbackTarget,
   runsRevision,
   settledPhase,
-  waveOf,
+  rolloutWaveOf,
   waveOutcome,
 } from './rollout-queries';
 import type { RolloutStrategy } from './spec';
-import { latestRevision, type Application, type ApplicationPhase, type Revision, type Rollout } from './state';
+import { deviceDeployment, latestRevision, type Application, type ApplicationPhase, type Revision, type Rollout } from './state';
 import { failureAllowance, planWaves } from './waves';
 
 /**
@@ -92,9 +93,9 @@ export function decideDeviceOutcome(
   if (!rollout || !REPORTING.includes(app.phase)) throw new InvalidTransition(type, 'application', app.applicationId, describeState(app));
   // A late report about an earlier rollout: the device is (or will be) redeployed by the current one.
   if (rollout.revision !== revision.revision) return [];
-  if (!rollout.targets.includes(device)) throw new InvalidCommand('data.device', `'${device}' is not a target of rollout ${rollout.rollout}`);
+  if (!isRolloutTarget(rollout, device)) throw new InvalidCommand('data.device', `'${device}' is not a target of rollout ${rollout.rollout}`);
 
-  const record = app.devices[device];
+  const record = deviceDeployment(app, device);
   const current = record?.rollout === rollout.rollout ? record.status : null;
   const base = { applicationId: app.applicationId, rollout: rollout.rollout, revision: revision.revision, device };
   if (sha256 !== null) {
@@ -114,7 +115,7 @@ export function decideDeviceOutcome(
 
 /** Fails the rollout as soon as the device's wave has more failures than it tolerates. */
 function checkFailureThreshold(app: Application, rollout: Rollout, device: string, meta: CommandMetadata): ApplicationEvent[] {
-  const waveIndex = waveOf(rollout, device);
+  const waveIndex = rolloutWaveOf(rollout, device);
   // Only an unfinished rollout can fail; a target outside every wave (skipped by a rollback) has no wave to fail.
   if (!isRolloutActive(rollout) || waveIndex < 0) return [];
   const waveSize = rollout.waves[waveIndex].length;

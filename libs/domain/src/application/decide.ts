@@ -12,7 +12,7 @@ import { ApplicationAlreadyExists, ApplicationNotFound } from './errors';
 import type { ApplicationEvent } from './events';
 import { activeDevices, describeState, isRolloutActive } from './rollout-queries';
 import { requireSpec } from './spec';
-import { latestRevision, type Application, type ApplicationPhase, type ApplicationState } from './state';
+import { deviceDeployment, latestRevision, type Application, type ApplicationPhase, type ApplicationState } from './state';
 
 /** The application state machine; see libs/domain/README.md for the transition tables. */
 export function decideApplication(command: ApplicationCommand, state: ApplicationState): ApplicationEvent[] {
@@ -95,7 +95,7 @@ function windDown(app: Application, goal: 'stop' | 'delete', meta: CommandMetada
 function decideDeviceStopped(app: Application, device: string, meta: CommandMetadata): ApplicationEvent[] {
   if (app.phase !== 'Stopping' && app.phase !== 'Deleting') {
     // A repeated report is harmless; a stop nobody asked for is not.
-    if (app.devices[device]?.status === 'Stopped') return [];
+    if (deviceDeployment(app, device)?.status === 'Stopped') return [];
     throw new InvalidTransition('RecordDeviceStopped', 'application', app.applicationId, describeState(app));
   }
   if (!app.pendingStop.includes(device)) return [];

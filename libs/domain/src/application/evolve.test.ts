@@ -3,8 +3,10 @@ import { UnexpectedEvent } from '../shared/errors';
 import { ACTOR, SHA_1, SHA_2, T0, at } from '../test-support/fixtures';
 import { APP, V1_GOOD_V2_CREATED, advance, create, deploy, failed, history, rollback, running, specInput, stop, stopped, storedSpec } from '../test-support/application';
 import { applicationDecider } from './decider';
+import { deviceMapFrom } from './device-map';
 import type { ApplicationEvent } from './events';
 import { evolveApplication } from './evolve';
+import { deviceDeployments } from './state';
 
 describe('application evolve', () => {
   const FLEET = ['d1', 'd2', 'd3'];
@@ -46,11 +48,11 @@ describe('application evolve', () => {
         startedAt: at(400),
       },
       goodRevisions: [1],
-      devices: {
-        d1: { rollout: 3, revision: 1, status: 'Stopped', reason: null, since: at(501) },
-        d2: { rollout: 1, revision: 1, status: 'Stopped', reason: null, since: at(502) },
-        d3: { rollout: 1, revision: 1, status: 'Stopped', reason: null, since: at(503) },
-      },
+      devices: deviceMapFrom([
+        ['d1', { rollout: 3, revision: 1, status: 'Stopped', reason: null, since: at(501) }],
+        ['d2', { rollout: 1, revision: 1, status: 'Stopped', reason: null, since: at(502) }],
+        ['d3', { rollout: 1, revision: 1, status: 'Stopped', reason: null, since: at(503) }],
+      ]),
       pendingStop: [],
     });
   });
@@ -100,6 +102,7 @@ describe('application evolve', () => {
   it('ignores DeviceStopped for a device it never deployed to', () => {
     const state = applyEvents(applicationDecider, created);
     const next = evolveApplication(state, { type: 'DeviceStopped', data: { applicationId: APP, device: 'd9', stoppedAt: T0 } });
-    expect(next).toMatchObject({ devices: {}, pendingStop: [] });
+    expect(next).toMatchObject({ pendingStop: [] });
+    expect(deviceDeployments(next)).toEqual([]);
   });
 });

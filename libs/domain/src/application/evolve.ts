@@ -1,8 +1,9 @@
 import { unknownEvent } from '../shared/assert-never';
 import { UnexpectedEvent } from '../shared/errors';
+import { deviceMapSet, emptyDeviceMap } from './device-map';
 import type { ApplicationEvent } from './events';
 import { settledPhase } from './rollout-queries';
-import type { Application, ApplicationState, DeviceDeployment, Rollout, RolloutStatus } from './state';
+import { deviceDeployment, type Application, type ApplicationState, type DeviceDeployment, type Rollout, type RolloutStatus } from './state';
 
 export function evolveApplication(state: ApplicationState, event: ApplicationEvent): ApplicationState {
   if (event.type === 'ApplicationCreated') {
@@ -14,7 +15,7 @@ export function evolveApplication(state: ApplicationState, event: ApplicationEve
       revisions: [],
       rollout: null,
       goodRevisions: [],
-      devices: {},
+      devices: emptyDeviceMap(),
       pendingStop: [],
     };
   }
@@ -74,8 +75,8 @@ export function evolveApplication(state: ApplicationState, event: ApplicationEve
     }
     case 'DeviceStopped': {
       const device = event.data.device;
-      const record = app.devices[device];
-      const devices = record ? { ...app.devices, [device]: { ...record, status: 'Stopped' as const, reason: null, since: event.data.stoppedAt } } : app.devices;
+      const record = deviceDeployment(app, device);
+      const devices = record ? deviceMapSet(app.devices, device, { ...record, status: 'Stopped' as const, reason: null, since: event.data.stoppedAt }) : app.devices;
       return { ...app, devices, pendingStop: app.pendingStop.filter((d) => d !== device) };
     }
     case 'ApplicationStopped':
@@ -115,7 +116,7 @@ function withDevice(
     reason: outcome.reason ?? null,
     since: outcome.since,
   };
-  const next = { ...app, devices: { ...app.devices, [device]: record } };
+  const next = { ...app, devices: deviceMapSet(app.devices, device, record) };
   const settled = next.phase === 'Running' || next.phase === 'PartiallyRunning';
   return settled && next.rollout ? { ...next, phase: settledPhase(next, next.rollout) } : next;
 }

@@ -10,7 +10,19 @@ export type {
   Rollout,
   RolloutStatus,
 } from './state';
-export { initialApplicationState, latestRevision } from './state';
+export { deviceDeployment, deviceDeployments, initialApplicationState, latestRevision } from './state';
+export {
+  DEVICE_MAP_SHARDS,
+  deviceMapEntries,
+  deviceMapForEach,
+  deviceMapFrom,
+  deviceMapGet,
+  deviceMapHas,
+  deviceMapSet,
+  emptyDeviceMap,
+  type DeviceMap,
+} from './device-map';
+export { isRolloutTarget, rolloutWaveOf } from './rollout-queries';
 export type { ApplicationSpec, ApplicationSpecInput, DeviceCount, ModuleRef, RolloutStrategy, RuntimeConfig, TargetSelection } from './spec';
 export { DEFAULT_STRATEGY, requireSpec } from './spec';
 export { planWaves, resolveCount, failureAllowance } from './waves';

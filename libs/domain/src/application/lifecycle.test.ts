@@ -20,6 +20,7 @@ import {
 import type { ApplicationCommand } from './commands';
 import { applicationDecider } from './decider';
 import { ApplicationAlreadyExists, ApplicationNotFound } from './errors';
+import { deviceDeployment } from './state';
 
 const spec = DeciderSpecification.for(applicationDecider);
 
@@ -132,7 +133,8 @@ describe('RecordDeviceStopped', () => {
     const state = given('Stopping')
       .when(stopped('d2', at(11)))
       .then([{ type: 'DeviceStopped', data: { applicationId: APP, device: 'd2', stoppedAt: at(11) } }]);
-    expect(state).toMatchObject({ phase: 'Stopping', pendingStop: ['d1'], devices: { d2: { status: 'Stopped', since: at(11) } } });
+    expect(state).toMatchObject({ phase: 'Stopping', pendingStop: ['d1'] });
+    expect(deviceDeployment(state, 'd2')).toMatchObject({ status: 'Stopped', since: at(11) });
   });
 
   it('finishes stopping with the last device', () => {

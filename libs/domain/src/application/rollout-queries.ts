@@ -1,10 +1,9 @@
-import { compareStrings } from '../shared/canonical';
-import type { Application, Rollout } from './state';
+import { deviceDeployment, deviceDeployments, type Application, type Rollout } from './state';
 
 /** Pure questions about an application's devices and rollouts, shared by decide and evolve. */
 
 export function runsRevision(app: Application, device: string, revision: number): boolean {
-  const record = app.devices[device];
+  const record = deviceDeployment(app, device);
   return record?.revision === revision && record.status === 'Running';
 }
 
@@ -27,7 +26,7 @@ export function waveOutcome(app: Application, rollout: Rollout, waveIndex: numbe
   const outcome: WaveOutcome = { running: [], failed: [], waiting: [], settledAt: null };
   let settledAt: string | null = null;
   for (const device of rollout.waves[waveIndex]) {
-    const record = app.devices[device];
+    const record = deviceDeployment(app, device);
     if (record?.rollout !== rollout.rollout || record.status === 'Deploying' || record.status === 'Stopped') {
       outcome.waiting.push(device);
       continue;
@@ -38,13 +37,42 @@ export function waveOutcome(app: Application, rollout: Rollout, waveIndex: numbe
   return { ...outcome, settledAt: outcome.waiting.length === 0 ? settledAt : null };
 }
 
-export function waveOf(rollout: Rollout, device: string): number {
-  return rollout.waves.findIndex((wave) => wave.includes(device));
+// A rollout's targets and waves never change once started (its other fields do,
+// through copies that share these arrays), so their lookups are built once per
+// array and kept while it lives: a wave of n devices is then O(n), not O(n²).
+const targetSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+const waveIndexes = new WeakMap<readonly (readonly string[])[], ReadonlyMap<string, number>>();
+
+export function isRolloutTarget(rollout: Rollout, device: string): boolean {
+  let targets = targetSets.get(rollout.targets);
+  if (targets === undefined) {
+    targets = new Set(rollout.targets);
+    targetSets.set(rollout.targets, targets);
+  }
+  return targets.has(device);
+}
+
+/** The index of the wave holding `device`, or -1 (not a target, or a target a rollback skipped). */
+export function rolloutWaveOf(rollout: Rollout, device: string): number {
+  let index = waveIndexes.get(rollout.waves);
+  if (index === undefined) {
+    const byDevice = new Map<string, number>();
+    // The first wave naming a device wins, as a search from the front would find.
+    rollout.waves.forEach((wave, i) => {
+      for (const d of wave) if (!byDevice.has(d)) byDevice.set(d, i);
+    });
+    index = byDevice;
+    waveIndexes.set(rollout.waves, index);
+  }
+  return index.get(device) ?? -1;
 }
 
 /** Targets whose deployment failed in this rollout. */
 export function failedInRollout(app: Application, rollout: Rollout): string[] {
-  return rollout.targets.filter((d) => app.devices[d]?.rollout === rollout.rollout && app.devices[d]?.status === 'Failed');
+  return rollout.targets.filter((d) => {
+    const record = deviceDeployment(app, d);
+    return record?.rollout === rollout.rollout && record.status === 'Failed';
+  });
 }
 
 /**
@@ -60,10 +88,9 @@ export function rollbackTarget(app: Application, rollout: Rollout): number | nul
 
 /** Devices that may still run the application, sorted. */
 export function activeDevices(app: Application): string[] {
-  return Object.entries(app.devices)
+  return deviceDeployments(app)
     .filter(([, record]) => record.status !== 'Stopped')
-    .map(([device]) => device)
-    .sort(compareStrings);
+    .map(([device]) => device);
 }
 
 export function isRolloutActive(rollout: Rollout | null): rollout is Rollout {

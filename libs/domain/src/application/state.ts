@@ -1,3 +1,4 @@
+import { deviceMapEntries, deviceMapGet, type DeviceMap } from './device-map';
 import type { RolloutKind } from './events';
 import type { ApplicationSpec, RolloutStrategy } from './spec';
 
@@ -58,7 +59,8 @@ export interface Application {
   readonly rollout: Rollout | null;
   /** Revisions whose rollout completed, oldest first, each listed once (at its latest completion). */
   readonly goodRevisions: readonly number[];
-  readonly devices: Readonly<Record<string, DeviceDeployment>>;
+  /** What each device last reported; read it with deviceDeployment / deviceDeployments. */
+  readonly devices: DeviceMap<DeviceDeployment>;
   /** Devices still to confirm stopped while Stopping/Deleting. */
   readonly pendingStop: readonly string[];
 }
@@ -71,4 +73,14 @@ export function initialApplicationState(): ApplicationState {
 
 export function latestRevision(app: Application): number {
   return app.revisions.length;
+}
+
+/** What `device` last reported for the application (undefined: never deployed to it, or no application yet). */
+export function deviceDeployment(app: ApplicationState, device: string): DeviceDeployment | undefined {
+  return app.phase === 'Initial' ? undefined : deviceMapGet(app.devices, device);
+}
+
+/** Every device the application was deployed to, with its record, sorted by device name. */
+export function deviceDeployments(app: ApplicationState): [string, DeviceDeployment][] {
+  return app.phase === 'Initial' ? [] : deviceMapEntries(app.devices);
 }

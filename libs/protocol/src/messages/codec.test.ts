@@ -122,12 +122,34 @@ describe('encodeMessage / decodeMessage', () => {
       ['Error', { code: 'internal', message: '', fatal: 1 }, 'body.fatal'],
       ['AppLog', { appId: 'a', level: 'info', message: 'x'.repeat(1025), timeMs: 0 }, 'body.message'],
       ['Bye', { reason: 'revoked', retryAfterMs: 999 }, 'body.retryAfterMs'],
+      ['Bye', { reason: 'rebalance', retryAfterMs: 0, endpoint: 'gw-2:4423' }, 'body.retryAfterMs'],
+      ['Bye', { reason: 'rebalance', endpoint: 'gw-2:0' }, 'body.endpoint'],
+      ['Bye', { reason: 'rebalance', endpoint: 'gw-2:04423' }, 'body.endpoint'],
+      ['Bye', { reason: 'rebalance', endpoint: 'gw-2:99999' }, 'body.endpoint'],
+      ['Bye', { reason: 'rebalance', endpoint: '::1:4423' }, 'body.endpoint'],
+      ['Bye', { reason: 'rebalance', endpoint: 'gw 2:4423' }, 'body.endpoint'],
+      ['Bye', { reason: 'rebalance', endpoint: `${'a'.repeat(254)}:4423` }, 'body.endpoint'],
+      ['Hello', { ...hello, features: ['Redirect'] }, 'body.features[0]'],
+      ['Hello', { ...hello, features: Array.from({ length: 17 }, (_, i) => `f${i}`) }, 'body.features'],
       ['Welcome', { deviceId: 'd', gatewayId: 'g', heartbeatIntervalMs: 600_001, serverTimeMs: 0 }, 'body.heartbeatIntervalMs'],
     ];
     for (const [type, body, path] of cases) {
       const err = protocolError(() => decodeMessage(raw(type, body, 4)));
       expect({ type, path: err.info.path, code: err.protocolCode, msgId: err.info.msgId }).toEqual({ type, path, code: 'invalid_message', msgId: 4 });
     }
+  });
+
+  it('reads the endpoint of a Bye as host:port, with a DNS name, an IPv4 or a bracketed IPv6 host', () => {
+    for (const endpoint of ['gw-eu-2.example.net:4423', '10.0.0.7:1', '[2001:db8::7]:65535', 'localhost:4423']) {
+      const decoded = decodeGatewayMessage(raw('Bye', { reason: 'rebalance', endpoint }));
+      expect(decoded.body).toEqual({ reason: 'rebalance', endpoint });
+    }
+  });
+
+  it('keeps the features a device announces, and Hello without any still decodes', () => {
+    const hello = sampleMessage('hello').body;
+    expect(decodeMessage(raw('Hello', { ...hello, features: ['redirect', 'later_feature'] })).body).toEqual({ ...hello, features: ['redirect', 'later_feature'] });
+    expect(decodeMessage(raw('Hello', hello)).body).not.toHaveProperty('features');
   });
 
   it('counts text limits in UTF-8 bytes, not characters', () => {

@@ -1,4 +1,4 @@
-import { appList, code, hostFunctionSet, id, reason, shortText, u32, u53, type AppSummary } from '../fields';
+import { appList, code, endpoint, featureList, hostFunctionSet, id, reason, shortText, u32, u53, type AppSummary } from '../fields';
 import {
   MAX_APPS,
   MAX_HEARTBEAT_INTERVAL_MS,
@@ -31,6 +31,8 @@ export interface HelloBody {
   readonly maxFrameBytes: number;
   readonly runtime: RuntimeInfo;
   readonly apps: readonly AppSummary[];
+  /** Optional behaviours the device implements (DEVICE_FEATURES), e.g. "redirect". */
+  readonly features?: readonly string[];
 }
 
 /** gateway → device: the device is enrolled; the session is established. */
@@ -77,8 +79,10 @@ export interface ErrorBody {
 /** gateway → device before a deliberate close. */
 export interface ByeBody {
   readonly reason: string;
-  /** When the device may reconnect; absent = its usual backoff. */
+  /** When the device may reconnect; absent = its usual backoff, or at once with `endpoint`. */
   readonly retryAfterMs?: number;
+  /** "host:port" of the gateway to use next (reason "rebalance"), for devices that announced "redirect". */
+  readonly endpoint?: string;
 }
 
 const retryAfterMs = uint(MIN_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS);
@@ -97,6 +101,7 @@ export const helloBody: Schema<HelloBody> = record({
     hostFunctions: hostFunctionSet('unique'),
   }),
   apps: appList,
+  features: optional(featureList),
 });
 
 export const welcomeBody: Schema<WelcomeBody> = record({
@@ -126,4 +131,4 @@ export const errorBody: Schema<ErrorBody> = record({
   supportedVersions: optional(arrayOf(uint(1, 0xffff), 8, 'unique')),
 });
 
-export const byeBody: Schema<ByeBody> = record({ reason: code, retryAfterMs: optional(retryAfterMs) });
+export const byeBody: Schema<ByeBody> = record({ reason: code, retryAfterMs: optional(retryAfterMs), endpoint: optional(endpoint) });

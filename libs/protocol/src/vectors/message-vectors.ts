@@ -176,6 +176,27 @@ function invalidVectors(): MessageVector[] {
       'invalid_message',
       'body.level',
     ),
+    invalid(
+      'invalid-message-bye-endpoint-port',
+      'Bye.endpoint with port 65536 (ports are 1 to 65535).',
+      envelope(H.Bye.code, 8, canonical({ reason: 'rebalance', endpoint: 'gw-eu-2.example.net:65536' })),
+      'invalid_message',
+      'body.endpoint',
+    ),
+    invalid(
+      'invalid-message-bye-endpoint-no-port',
+      'Bye.endpoint without a port.',
+      envelope(H.Bye.code, 8, canonical({ reason: 'rebalance', endpoint: 'gw-eu-2.example.net' })),
+      'invalid_message',
+      'body.endpoint',
+    ),
+    invalid(
+      'invalid-message-repeated-feature',
+      'Hello.features naming "redirect" twice.',
+      envelope(H.Hello.code, 1, canonical({ ...SAMPLE_HELLO_BODY, features: ['redirect', 'redirect'] })),
+      'invalid_message',
+      'body.features',
+    ),
     invalid('unsupported-version', 'Envelope version 2.', envelope(STOP, 5, canonical(stopBody), 2), 'unsupported_version'),
     invalid('unknown-type', 'Type 99 (msgId 7): answered with a non-fatal Error unknown_type.', envelope(99, 7, canonical({ x: 1 })), 'unknown_type'),
   ];

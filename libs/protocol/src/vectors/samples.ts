@@ -94,6 +94,11 @@ export const SAMPLE_MESSAGES: readonly SampleMessage[] = [
     message: { type: 'Hello', msgId: 1, correlationId: 0, body: { ...SAMPLE_HELLO_BODY, apps: [runningBlinky] } },
   },
   {
+    name: 'hello-redirect',
+    description: 'Hello of a device that follows Bye.endpoint to another gateway (feature "redirect").',
+    message: { type: 'Hello', msgId: 1, correlationId: 0, body: { ...SAMPLE_HELLO_BODY, features: ['redirect'] } },
+  },
+  {
     name: 'welcome',
     description: 'Answer to Hello (correlationId = its msgId): the device is enrolled.',
     message: { type: 'Welcome', msgId: 1, correlationId: 1, body: { deviceId: 'dev-7f3a', gatewayId: 'gw-eu-1', heartbeatIntervalMs: 10_000, serverTimeMs: SAMPLE_TIME_MS } },
@@ -205,6 +210,11 @@ export const SAMPLE_MESSAGES: readonly SampleMessage[] = [
     name: 'bye-shutdown',
     description: 'The gateway shuts down; reconnect in 5 s.',
     message: { type: 'Bye', msgId: 8, correlationId: 0, body: { reason: 'shutdown', retryAfterMs: 5_000 } },
+  },
+  {
+    name: 'bye-rebalance',
+    description: 'The device is moved to another gateway: connect to endpoint at once (devices that announced "redirect").',
+    message: { type: 'Bye', msgId: 8, correlationId: 0, body: { reason: 'rebalance', endpoint: 'gw-eu-2.example.net:4423' } },
   },
 ];
 

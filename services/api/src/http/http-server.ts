@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { resolve } from 'node:path';
 import type { Authenticator } from '@wasmbed/grpc-kit';
 import { authenticateHttp, listenOn, sendError, sendJson } from '@wasmbed/service-kit';
@@ -7,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import type { DeviceLogs } from '../logs/device-logs';
 import type { ReadModels } from '../queries/read-models';
+import { dashboardRoutes } from './dashboard-routes';
 import { streamChanges } from './event-stream';
 import type { HttpHandler } from './http-context';
 import { sendFailure } from './http-errors';
@@ -34,6 +36,8 @@ export interface HttpServerOptions extends WriteRouteDeps {
   readonly logger: Logger;
   /** SSE heartbeat period (default 15 s). */
   readonly heartbeatMs?: number;
+  /** Serve HTTPS with this PEM certificate chain and key (the gRPC listener's); absent = plain HTTP. */
+  readonly tls?: { readonly certChain: Buffer; readonly privateKey: Buffer };
 }
 
 export interface HttpServer {
@@ -43,8 +47,8 @@ export interface HttpServer {
 }
 
 /**
- * The HTTP face, dispatched from HTTP_ROUTES: probes, metrics and the API
- * description without credentials; the /api/v1 read models, device logs and
+ * The HTTP face, dispatched from HTTP_ROUTES: probes, metrics, the API
+ * description and the dashboard's assets without credentials; the /api/v1 read models, device logs and
  * change stream for viewers; device and pairing commands for operators; the
  * read-model rebuild for admins.
  */
@@ -66,6 +70,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'content-length': openapi.length });
       res.end(openapi);
     },
+    ...dashboardRoutes(),
     ...readRoutes(options.readModels),
     deviceLogs: deviceLogRoute(options.logs, options.heartbeatMs),
     events: ({ res, signal }) => streamChanges(res, options.readModels, signal, options.heartbeatMs),
@@ -90,7 +95,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     await handlers[route.handler]({ req, res, url, params, principal, signal });
   }
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const controller = new AbortController();
     inFlight.add(controller);
     res.once('close', () => {
@@ -105,7 +110,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
       sendFailure(res, err, logger, req.url ?? '');
     });
-  });
+  };
+  // TLS 1.2 or 1.3 (Node's defaults), 1.3 whenever the client offers it.
+  const server: Server | HttpsServer = options.tls
+    ? createHttpsServer({ cert: options.tls.certChain, key: options.tls.privateKey, minVersion: 'TLSv1.2' }, onRequest)
+    : createServer(onRequest);
 
   return {
     listen: (host, port) => listenOn(server, host, port),

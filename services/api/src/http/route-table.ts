@@ -20,6 +20,8 @@ export const HTTP_ROUTES = [
   { method: 'GET', path: '/readyz', auth: 'none', handler: 'readiness' },
   { method: 'GET', path: '/metrics', auth: 'none', handler: 'metrics' },
   { method: 'GET', path: '/api/v1/openapi.yaml', auth: 'none', handler: 'openapi' },
+  { method: 'GET', path: '/', auth: 'none', handler: 'dashboardRedirect' },
+  { method: 'GET', path: '/dashboard/{asset}', auth: 'none', handler: 'dashboardAsset' },
   { method: 'GET', path: '/api/v1/devices', auth: 'viewer', handler: 'listDevices' },
   { method: 'GET', path: '/api/v1/devices/{name}', auth: 'viewer', handler: 'getDevice' },
   { method: 'GET', path: '/api/v1/devices/{name}/logs', auth: 'viewer', handler: 'deviceLogs' },

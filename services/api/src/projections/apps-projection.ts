@@ -1,4 +1,4 @@
-import { evolveApplication, initialApplicationState, type Application, type ApplicationEvent } from '@wasmbed/domain';
+import { deviceDeployment, deviceDeployments, evolveApplication, initialApplicationState, type Application, type ApplicationEvent } from '@wasmbed/domain';
 import { defineProjection, domainEventOf, type Projection, type ProjectionDocuments } from '@wasmbed/read-models';
 import { COLLECTIONS, type ApplicationDoc, type DeploymentsDoc, type DeviceApplicationView } from './documents';
 import { nextRolloutViews } from './rollout-views';
@@ -51,12 +51,12 @@ async function updateDeployments(
       return setDeployment(documents, d.device, application, { revision: d.revision, status: 'Failed', message: d.reason, updatedAt: d.failedAt });
     }
     case 'DeviceStopped': {
-      const revision = before?.devices[event.data.device]?.revision;
+      const revision = before && deviceDeployment(before, event.data.device)?.revision;
       if (revision === undefined) return;
       return setDeployment(documents, event.data.device, application, { revision, status: 'Stopped', message: '', updatedAt: event.data.stoppedAt });
     }
     case 'ApplicationDeleted':
-      for (const device of Object.keys(before?.devices ?? {})) await setDeployment(documents, device, application, undefined);
+      for (const [device] of before ? deviceDeployments(before) : []) await setDeployment(documents, device, application, undefined);
       return;
     default:
       return;

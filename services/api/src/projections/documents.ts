@@ -1,4 +1,4 @@
-import type { Application, Device, DeviceDeploymentStatus, Gateway, RolloutStatus } from '@wasmbed/domain';
+import type { Application, Device, DeviceDeploymentStatus, DeviceMap, Gateway, RolloutStatus } from '@wasmbed/domain';
 
 /**
  * Read-model documents. Each embeds the aggregate state the domain's own
@@ -44,8 +44,8 @@ export interface RolloutView {
   readonly currentWave: number;
   readonly waves: readonly (readonly string[])[];
   readonly targets: readonly string[];
-  /** Outcomes reported during this rollout, by device. */
-  readonly devices: Readonly<Record<string, DeviceOutcome>>;
+  /** Outcomes reported during this rollout, by device (a DeviceMap: one outcome copies a shard, not every device). */
+  readonly devices: DeviceMap<DeviceOutcome>;
   readonly message: string;
   readonly startedAt: string;
   readonly finishedAt: string | null;

@@ -1,4 +1,4 @@
-import type { Application, ApplicationEvent } from '@wasmbed/domain';
+import { deviceDeployment, deviceMapSet, emptyDeviceMap, type Application, type ApplicationEvent } from '@wasmbed/domain';
 import type { DeviceOutcome, RolloutView } from './documents';
 
 type Views = Readonly<Record<string, RolloutView>>;
@@ -18,7 +18,7 @@ export function nextRolloutViews(views: Views, event: ApplicationEvent, before: 
         currentWave: 0,
         waves: d.waves,
         targets: d.targets,
-        devices: {},
+        devices: emptyDeviceMap(),
         message: '',
         startedAt: d.startedAt,
         finishedAt: null,
@@ -55,7 +55,7 @@ export function nextRolloutViews(views: Views, event: ApplicationEvent, before: 
       return update(views, cancelledRollout, () => ({ status: 'Cancelled', message: `cancelled: ${why}`, finishedAt: requestedAt }));
     }
     case 'DeviceStopped': {
-      const rollout = before?.devices[event.data.device]?.rollout;
+      const rollout = before && deviceDeployment(before, event.data.device)?.rollout;
       if (rollout === undefined) return views;
       return withOutcome(views, rollout, event.data.device, { status: 'Stopped', reason: null, at: event.data.stoppedAt });
     }
@@ -65,7 +65,7 @@ export function nextRolloutViews(views: Views, event: ApplicationEvent, before: 
 }
 
 function withOutcome(views: Views, rollout: number, device: string, outcome: DeviceOutcome): Views {
-  return update(views, rollout, (view) => ({ devices: { ...view.devices, [device]: outcome } }));
+  return update(views, rollout, (view) => ({ devices: deviceMapSet(view.devices, device, outcome) }));
 }
 
 /** Changes the view of rollout number `rollout`, if a revision still shows it. */

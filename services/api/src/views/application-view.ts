@@ -1,4 +1,12 @@
-import type { ApplicationPhase as DomainPhase, ApplicationSpec as DomainSpec, RolloutStatus, TargetSelection } from '@wasmbed/domain';
+import {
+  deviceMapForEach,
+  deviceMapHas,
+  type ApplicationPhase as DomainPhase,
+  type DeviceDeploymentStatus,
+  type ApplicationSpec as DomainSpec,
+  type RolloutStatus,
+  type TargetSelection,
+} from '@wasmbed/domain';
 import {
   Application,
   ApplicationPhase,
@@ -61,23 +69,26 @@ export function toApplicationMessage(doc: ApplicationDoc): Application {
 }
 
 export function toRolloutMessage(view: RolloutView): RolloutStatusMessage {
-  const outcomes = Object.entries(view.devices);
-  const count = (status: string) => outcomes.filter(([, o]) => o.status === status).length;
+  // One pass, unordered (a rollout view may hold thousands of devices); only the failing ones are sorted.
+  const counts: Record<DeviceDeploymentStatus, number> = { Deploying: 0, Running: 0, Failed: 0, Stopped: 0 };
+  const failing: { device: string; reason: string; failedAt: Date }[] = [];
+  deviceMapForEach(view.devices, (outcome, device) => {
+    counts[outcome.status] += 1;
+    if (outcome.status === 'Failed') failing.push({ device, reason: outcome.reason ?? '', failedAt: new Date(outcome.at) });
+  });
   return {
     phase: ROLLOUT_PHASE[view.status],
     currentWave: view.currentWave,
     waves: view.waves.map((devices, index) => ({ index, devices: [...devices] })),
     counts: {
       // Targets with no outcome in this rollout yet: their wave has not reached them.
-      pending: view.targets.filter((d) => view.devices[d] === undefined).length,
-      deploying: count('Deploying'),
-      running: count('Running'),
-      failed: count('Failed'),
-      stopped: count('Stopped'),
+      pending: view.targets.filter((d) => !deviceMapHas(view.devices, d)).length,
+      deploying: counts.Deploying,
+      running: counts.Running,
+      failed: counts.Failed,
+      stopped: counts.Stopped,
     },
-    failingDevices: outcomes
-      .filter(([, o]) => o.status === 'Failed')
-      .map(([device, o]) => ({ device, reason: o.reason ?? '', failedAt: new Date(o.at) })),
+    failingDevices: failing.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0)),
     message: view.message,
     startedAt: new Date(view.startedAt),
     finishedAt: optionalDate(view.finishedAt),

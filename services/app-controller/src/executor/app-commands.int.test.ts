@@ -1,6 +1,6 @@
 /** AppCommands against a real JetStream log: device outcomes coalesced into few commits. */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { applicationDecider, InvalidCommand, type ApplicationCommand } from '@wasmbed/domain';
+import { applicationDecider, deviceDeployment, InvalidCommand, type ApplicationCommand } from '@wasmbed/domain';
 import { handleCommand, type EventStore } from '@wasmbed/event-log';
 import { openDomainEventStore } from '@wasmbed/service-kit';
 import { withNats } from '@wasmbed/testing';
@@ -55,7 +55,7 @@ describe('AppCommands', () => {
     await deployed('wave', names);
     const before = await commitsOf('wave');
     const results = await Promise.all(startAll(new AppCommands(store, 'app-controller'), 'wave', names));
-    expect(results.every((r) => r.recorded && r.state.devices[names[0]]?.status === 'Deploying')).toBe(true);
+    expect(results.every((r) => r.recorded && deviceDeployment(r.state, names[0])?.status === 'Deploying')).toBe(true);
     const after = await commitsOf('wave');
     // 600 outcomes: one commit of 500, one of 100.
     expect(after.commits - before.commits).toBe(2);

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { sendDeviceCommand, type DeviceCommand, type DeviceCommandReply } from '@wasmbed/device-bus';
-import { WaveNotReady } from '@wasmbed/domain';
+import { deviceDeployment, WaveNotReady } from '@wasmbed/domain';
 import type { Logger } from '@wasmbed/service-kit';
 import type { ControllerMetrics } from '../metrics';
 import type { Action, CommandAction, DeployAction, StopAction } from '../planner/actions';
@@ -118,7 +118,7 @@ export class Executor {
           clock(),
           { type: 'RecordDeviceDeploymentStarted', data: { applicationId: action.appId, device: action.device, revision: action.revision } },
         );
-        const record = result.state.devices[action.device];
+        const record = deviceDeployment(result.state, action.device);
         // The view was behind the log: the next plan, on a fresher view, decides again (not at once: no busy loop).
         if (record?.rollout !== action.rollout || record.status !== 'Deploying') return update({ inFlight: false, lastSentAt: clock() });
         const startedAt = Date.parse(record.since);

@@ -1,4 +1,4 @@
-import { eligibleTargets, isDynamicSelection } from '@wasmbed/domain';
+import { deviceMapForEach, eligibleTargets, isDynamicSelection, isRolloutTarget } from '@wasmbed/domain';
 import type { Action } from './actions';
 import { isActive } from './attestation';
 import { attemptFor, mayResend, ORPHAN_SCOPE } from './attempts';
@@ -35,13 +35,14 @@ export function planRetarget(p: RolloutPlan): Action[] {
 export function planOrphans(p: RolloutPlan): Action[] {
   const appId = p.app.applicationId;
   const actions: Action[] = [];
-  for (const [device, record] of Object.entries(p.app.devices)) {
-    if (record.status === 'Stopped' || p.rollout.targets.includes(device)) continue;
+  // Every pass of a settled application visits all its devices: unordered, so no sort per pass.
+  deviceMapForEach(p.app.devices, (record, device) => {
+    if (record.status === 'Stopped' || isRolloutTarget(p.rollout, device)) return;
     const attested = p.view.attested.get(device);
-    if (attested === undefined || !isActive(attested, appId)) continue;
+    if (attested === undefined || !isActive(attested, appId)) return;
     const attempt = attemptFor(p.view, 'stop', appId, device, ORPHAN_SCOPE);
-    if (attempt !== undefined && !mayResend(attempt, attested, p.now, p.settings.retry)) continue;
+    if (attempt !== undefined && !mayResend(attempt, attested, p.now, p.settings.retry)) return;
     actions.push({ kind: 'stop', appId, device, purpose: 'orphan', scope: ORPHAN_SCOPE });
-  }
+  });
   return actions;
 }

@@ -1,3 +1,4 @@
+import { deviceDeployment } from '@wasmbed/domain';
 import type { Action } from './actions';
 import { holdsModule, mismatchSince, runsModule } from './attestation';
 import { attemptFor, deployScope, mayResend } from './attempts';
@@ -17,7 +18,7 @@ import { retryDelayMs } from './settings';
  */
 export function planWaveDevice(p: RolloutPlan, device: string): Action[] {
   const appId = p.app.applicationId;
-  const record = p.app.devices[device];
+  const record = deviceDeployment(p.app, device);
   const deploying = record?.rollout === p.rollout.rollout && record.status === 'Deploying' ? record : undefined;
   const attempt = attemptFor(p.view, 'deploy', appId, device, deployScope(p.rollout.rollout));
   const startedAt = deploying !== undefined ? Date.parse(deploying.since) : (attempt?.startedAt ?? null);
@@ -75,7 +76,7 @@ export function planAdvance(p: RolloutPlan): Action[] {
   const waveIndex = rollout.currentWave;
   let settledAt = Number.NEGATIVE_INFINITY;
   for (const device of rollout.waves[waveIndex] ?? []) {
-    const record = p.app.devices[device];
+    const record = deviceDeployment(p.app, device);
     if (record?.rollout !== rollout.rollout || (record.status !== 'Running' && record.status !== 'Failed')) return [];
     settledAt = Math.max(settledAt, Date.parse(record.since));
     const attested = p.view.attested.get(device);

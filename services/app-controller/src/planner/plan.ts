@@ -1,3 +1,4 @@
+import { deviceDeployment } from '@wasmbed/domain';
 import type { AppEntry, ControllerView } from '../view/types';
 import { commandsFor, type Action } from './actions';
 import { clipReason, moduleOf } from './attestation';
@@ -49,18 +50,18 @@ export function planApplication(view: ControllerView, entry: AppEntry, now: numb
 function planRollout(p: RolloutPlan): Action[] {
   const { app, rollout } = p;
   const active = rollout.status === 'InProgress' || rollout.status === 'Paused';
-  const wave = active ? (rollout.waves[rollout.currentWave] ?? []) : [];
+  const wave = new Set(active ? (rollout.waves[rollout.currentWave] ?? []) : []);
   const settled = app.phase === 'Running' || app.phase === 'PartiallyRunning';
   const actions: Action[] = [];
   let waveBusy = false;
   for (const device of rollout.targets) {
-    const record = app.devices[device];
+    const record = deviceDeployment(app, device);
     const outcomeInRollout = record?.rollout === rollout.rollout && (record.status === 'Running' || record.status === 'Failed');
     let planned: Action[] = [];
-    if (wave.includes(device) && !outcomeInRollout) planned = planWaveDevice(p, device);
+    if (wave.has(device) && !outcomeInRollout) planned = planWaveDevice(p, device);
     else if (record?.revision === rollout.revision && record.status === 'Running') planned = planRunningDevice(p, device, record);
     else if (settled && record?.revision === rollout.revision && record.status === 'Failed') planned = planRecoveredDevice(p, device, record);
-    if (planned.length > 0 && wave.includes(device)) waveBusy = true;
+    if (planned.length > 0 && wave.has(device)) waveBusy = true;
     actions.push(...planned);
   }
   if (rollout.status === 'InProgress' && !waveBusy) actions.push(...planAdvance(p));

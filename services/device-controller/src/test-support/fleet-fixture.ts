@@ -16,6 +16,7 @@ import type { PlannedAction } from '../actions';
 import { CONTROLLER_ACTOR, FleetState, type FleetEvent } from '../fleet-state';
 import { planReconcile, type Plan } from '../planner';
 import type { EnrollmentPolicy } from '../rules/enrollment';
+import type { MovePolicy, MoveRecord } from '../rules/placement';
 
 type DataOf<C extends { type: string; data: unknown }, T extends C['type']> = Extract<C, { type: T }>['data'];
 
@@ -59,9 +60,9 @@ export class FleetFixture {
   }
 
   /** A registered gateway whose instance reported online at `atMs`. */
-  onlineGateway(gatewayId: string, instanceId: string, atMs = 0): this {
+  onlineGateway(gatewayId: string, instanceId: string, atMs = 0, capacity = 100): this {
     if (!this.state.gateways.has(gatewayId)) {
-      this.gateway('RegisterGateway', { gatewayId, endpoint: `${gatewayId}.lab:4423`, region: 'lab', capacity: 100 }, atMs, gatewayActor(gatewayId));
+      this.gateway('RegisterGateway', { gatewayId, endpoint: `${gatewayId}.lab:4423`, region: 'lab', capacity }, atMs, gatewayActor(gatewayId));
     }
     return this.gateway('ReportGatewayOnline', { gatewayId, instanceId }, atMs, gatewayActor(gatewayId));
   }
@@ -129,16 +130,23 @@ export interface PlanAt {
   /** Default: watching since T0. */
   readonly observingSinceMs?: number;
   readonly policy?: Partial<EnrollmentPolicy>;
+  /** Moves sent earlier, by device (default none). */
+  readonly moves?: ReadonlyMap<string, MoveRecord>;
+  readonly movePolicy?: Partial<MovePolicy>;
 }
 
+export const MOVE_RETRY_MS = 10_000;
+
 /** The planner over a fixture's state at T0 + nowMs. */
-export function planAt(fleet: FleetFixture, { nowMs, records = [], observingSinceMs = 0, policy = {} }: PlanAt): Plan {
+export function planAt(fleet: FleetFixture, { nowMs, records = [], observingSinceMs = 0, policy = {}, moves = new Map(), movePolicy = {} }: PlanAt): Plan {
   return planReconcile({
     devices: fleet.state.devices,
     gateways: fleet.state.gateways,
     liveness: new Map(records.map((r) => [r.deviceId, r])),
     window: { now: T0 + nowMs, observingSince: T0 + observingSinceMs, unreachableAfterMs: THRESHOLD_MS },
     policy: { enrollmentTtlMs: null, autoApproveBoards: new Set(), ...policy },
+    moves,
+    movePolicy: { retryMs: MOVE_RETRY_MS, maxPerPass: 100, ...movePolicy },
   });
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { join, resolve } from 'node:path';
 import { freePort } from '@wasmbed/testing';
 
@@ -25,8 +26,15 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
+export interface ApiProcessOptions {
+  /** More of the api's environment, e.g. WASMBED_API_TLS_CERT and WASMBED_API_TLS_KEY. */
+  readonly env?: Record<string, string>;
+  /** With TLS: the CA (PEM) that issued the api's certificate, to probe its HTTPS /readyz. */
+  readonly ca?: Buffer;
+}
+
 /** The built api as a child process, configured through its environment; resolves once /readyz answers 200. */
-export async function startApiProcess(natsUrl: string, tokens: readonly TestToken[]): Promise<ApiProcess> {
+export async function startApiProcess(natsUrl: string, tokens: readonly TestToken[], options: ApiProcessOptions = {}): Promise<ApiProcess> {
   requireBuilt(API_MAIN);
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
   const configured = tokens.map(({ subject, role, token }) => ({ subject, role, tokenSha256: createHash('sha256').update(token).digest('hex') }));
@@ -38,6 +46,7 @@ export async function startApiProcess(natsUrl: string, tokens: readonly TestToke
       WASMBED_API_HTTP_ADDR: `127.0.0.1:${httpPort}`,
       WASMBED_API_TOKENS: JSON.stringify(configured),
       WASMBED_LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,12 +56,12 @@ export async function startApiProcess(natsUrl: string, tokens: readonly TestToke
   child.stderr!.on('data', keep);
   const api: ApiProcess = {
     grpcAddress: `127.0.0.1:${grpcPort}`,
-    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpUrl: `${options.ca === undefined ? 'http' : 'https'}://127.0.0.1:${httpPort}`,
     logs: () => log,
     stop: () => stopChild(child),
   };
   try {
-    await waitForReady(`${api.httpUrl}/readyz`, child, api.logs);
+    await waitForReady(`${api.httpUrl}/readyz`, child, api.logs, options.ca);
   } catch (err) {
     await api.stop();
     throw err;
@@ -60,12 +69,23 @@ export async function startApiProcess(natsUrl: string, tokens: readonly TestToke
   return api;
 }
 
-async function waitForReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
+/** GET url: over HTTPS trusting `ca` when given (fetch takes no CA). */
+function statusOf(url: string, ca?: Buffer): Promise<number> {
+  if (ca === undefined) return fetch(url).then((res) => res.status);
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
+
+async function waitForReady(url: string, child: ChildProcess, logs: () => string, ca?: Buffer): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the api exited with ${child.exitCode}:\n${logs()}`);
     try {
-      if ((await fetch(url)).status === 200) return;
+      if ((await statusOf(url, ca)) === 200) return;
     } catch {
       // Not listening yet.
     }

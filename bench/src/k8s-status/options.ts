@@ -1,0 +1,25 @@
+import { parseIntegerFlags } from '../support/cli-options';
+
+export interface K8sStatusOptions {
+  readonly devices: number;
+  /** k8s-sync's WASMBED_K8S_STATUS_MIN_INTERVAL_MS. */
+  readonly intervalMs: number;
+  /** Device objects created at once. */
+  readonly createConcurrency: number;
+  /** Fake gateway commits in flight. */
+  readonly connectConcurrency: number;
+  /** Seconds each phase may take to converge. */
+  readonly phaseTimeoutS: number;
+}
+
+export const K8S_STATUS_DEFAULTS: K8sStatusOptions = { devices: 10_000, intervalMs: 5_000, createConcurrency: 32, connectConcurrency: 64, phaseTimeoutS: 900 };
+
+export function parseK8sStatusOptions(argv: readonly string[]): K8sStatusOptions {
+  return parseIntegerFlags(argv, K8S_STATUS_DEFAULTS, {
+    '--devices': { key: 'devices', min: 1, max: 100_000 },
+    '--interval-ms': { key: 'intervalMs', min: 0, max: 600_000 },
+    '--create-concurrency': { key: 'createConcurrency', min: 1, max: 512 },
+    '--connect-concurrency': { key: 'connectConcurrency', min: 1, max: 512 },
+    '--phase-timeout-s': { key: 'phaseTimeoutS', min: 10, max: 7_200 },
+  });
+}

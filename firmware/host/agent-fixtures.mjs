@@ -1,0 +1,140 @@
+// Signed manifests and example modules for the agent's host tests: one
+// generated header, never committed. The C side has no Ed25519 signing, so
+// Node (node:crypto) signs here. Manifests are encoded with a small
+// deterministic CBOR writer of its own; the agent's strict decoder checks it.
+// Usage: node agent-fixtures.mjs <apps-wasm-dir> <out.h>
+import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const [wasmDir, outFile] = process.argv.slice(2);
+if (!wasmDir || !outFile) {
+  console.error('usage: node agent-fixtures.mjs <apps-wasm-dir> <out.h>');
+  process.exit(2);
+}
+
+// ---- deterministic CBOR (RFC 8949 §4.2.1), or with the map keys left unsorted ----
+
+function head(major, n) {
+  const m = major << 5;
+  if (n < 24) return Buffer.from([m | n]);
+  if (n < 0x100) return Buffer.from([m | 24, n]);
+  if (n < 0x10000) return Buffer.from([m | 25, n >> 8, n & 0xff]);
+  const b = Buffer.alloc(5);
+  b[0] = m | 26;
+  b.writeUInt32BE(n, 1);
+  return b;
+}
+
+function cbor(value, sorted = true) {
+  if (typeof value === 'number') return head(0, value);
+  if (typeof value === 'boolean') return Buffer.from([value ? 0xf5 : 0xf4]);
+  if (typeof value === 'string') {
+    const b = Buffer.from(value, 'utf8');
+    return Buffer.concat([head(3, b.length), b]);
+  }
+  if (value instanceof Uint8Array) return Buffer.concat([head(2, value.length), value]);
+  if (Array.isArray(value)) return Buffer.concat([head(4, value.length), ...value.map((v) => cbor(v, sorted))]);
+  const entries = Object.entries(value).map(([k, v]) => [cbor(k), cbor(v, sorted)]);
+  if (sorted) entries.sort(([a], [b]) => a.length - b.length || Buffer.compare(a, b));
+  return Buffer.concat([head(5, entries.length), ...entries.flat()]);
+}
+
+// ---- keys ----
+
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+function keyPair(label) {
+  const seed = createHash('sha256').update(label).digest();
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+  const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(12);
+  return { privateKey, publicKey };
+}
+const publisher = keyPair('wasmbed-agent-test-publisher');
+const stranger = keyPair('wasmbed-agent-test-untrusted-publisher');
+
+// ---- modules ----
+
+const modules = {
+  hello: readFileSync(join(wasmDir, 'hello.wasm')),
+  counter: readFileSync(join(wasmDir, 'counter.wasm')),
+  big: readFileSync(join(wasmDir, 'big-64k.wasm')),
+};
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
+/** What a module imports, as the manifest declares it: "wasmbed.log", … sorted. */
+function hostFunctionsOf(bytes) {
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
+  return [...new Set(imports.map((i) => `${i.module}.${i.name}`))].sort();
+}
+
+function manifest(moduleName, fields = {}) {
+  const bytes = modules[moduleName];
+  return {
+    name: 'hello',
+    revision: 1,
+    sha256: sha256(bytes),
+    sizeBytes: bytes.length,
+    entryPoint: 'run',
+    hostFunctions: hostFunctionsOf(bytes),
+    memoryLimitBytes: 65536,
+    cpuTimeLimitMs: 0,
+    config: { env: { greeting: 'hi' }, args: [] },
+    ...fields,
+  };
+}
+
+// name → [manifest fields, module, signer, sorted encoding]
+const fixtures = {
+  hello_r1: [manifest('hello'), 'hello', publisher],
+  // A new revision of the same app with another module, restarted on exit/failure twice.
+  hello_r2: [manifest('counter', { revision: 2, restart: { autoRestart: true, maxRestarts: 2 } }), 'counter', publisher],
+  counter: [manifest('counter', { name: 'counter' }), 'counter', publisher],
+  big: [manifest('big', { name: 'big' }), 'big', publisher],
+  too_large: [manifest('hello', { name: 'huge', sizeBytes: 1_000_000 }), 'hello', publisher],
+  missing_host_function: [
+    manifest('hello', { revision: 3, hostFunctions: [...hostFunctionsOf(modules.hello), 'wasmbed.teleport'].sort() }),
+    'hello',
+    publisher,
+  ],
+  // Signed, but its sha256 is not the module's: the transfer ends in bad_hash.
+  wrong_hash: [manifest('hello', { revision: 4, sha256: sha256(Buffer.from('not the module')) }), 'hello', publisher],
+  memory_hog: [manifest('hello', { name: 'hog', memoryLimitBytes: 1 << 30 }), 'hello', publisher],
+  untrusted: [manifest('hello'), 'hello', stranger],
+  // A valid signature over bytes that are not the deterministic encoding.
+  unsorted: [manifest('hello'), 'hello', publisher, false],
+};
+
+// ---- C output ----
+
+function cBytes(name, buf) {
+  const lines = [];
+  for (let i = 0; i < buf.length; i += 24) {
+    lines.push('    ' + [...buf.subarray(i, i + 24)].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ') + ',');
+  }
+  return `static const uint8_t ${name}[${buf.length}] = {\n${lines.join('\n')}\n};`;
+}
+
+const out = [
+  '/* Generated by firmware/host/agent-fixtures.mjs; do not edit. */',
+  '#include "agent_test_peer.h"',
+  '',
+  cBytes('fx_publisher_key', publisher.publicKey),
+  cBytes('fx_stranger_key', stranger.publicKey),
+];
+for (const [name, bytes] of Object.entries(modules)) {
+  out.push(cBytes(`fx_module_${name}`, bytes));
+  out.push(cBytes(`fx_module_${name}_sha256`, sha256(bytes)));
+}
+for (const [name, [fields, moduleName, signer, sorted = true]] of Object.entries(fixtures)) {
+  const bytes = cbor(fields, sorted);
+  if (bytes.length > 3072) throw new Error(`${name}: manifest of ${bytes.length} bytes`);
+  out.push(cBytes(`fx_${name}_manifest`, bytes));
+  out.push(cBytes(`fx_${name}_signature`, sign(null, bytes, signer.privateKey)));
+  out.push(
+    `static const agent_fixture fx_${name} = {"${fields.name}", ${fields.revision}, fx_${name}_manifest, sizeof fx_${name}_manifest, ` +
+      `fx_${name}_signature, ${signer === publisher ? 'fx_publisher_key' : 'fx_stranger_key'}, ` +
+      `fx_module_${moduleName}, sizeof fx_module_${moduleName}};`,
+  );
+}
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, out.join('\n') + '\n');
+console.log(`${outFile}: ${Object.keys(fixtures).length} signed manifests, ${Object.keys(modules).length} modules`);

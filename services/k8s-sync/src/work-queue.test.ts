@@ -1,0 +1,85 @@
+import { WorkQueue } from './work-queue';
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('WorkQueue', () => {
+  it('handles a key added many times once, and again when added while it runs', async () => {
+    const seen: string[] = [];
+    let release: (() => void) | undefined;
+    const queue = new WorkQueue<string>({
+      worker: async (key) => {
+        seen.push(key);
+        if (seen.length === 1) await new Promise<void>((r) => (release = r));
+      },
+    });
+    queue.start();
+    queue.add('a');
+    queue.add('a');
+    await tick();
+    expect(seen).toEqual(['a']);
+    queue.add('a');
+    queue.add('a');
+    release!();
+    await tick(5);
+    expect(seen).toEqual(['a', 'a']);
+    await queue.stop();
+  });
+
+  it('never runs one key twice at once, and keeps at most `concurrency` running', async () => {
+    let running = 0;
+    let peak = 0;
+    const perKey = new Map<string, number>();
+    const queue = new WorkQueue<string>({
+      concurrency: 2,
+      worker: async (key) => {
+        running += 1;
+        perKey.set(key, (perKey.get(key) ?? 0) + 1);
+        peak = Math.max(peak, running);
+        expect(perKey.get(key)).toBe(1);
+        await tick(5);
+        perKey.set(key, perKey.get(key)! - 1);
+        running -= 1;
+      },
+    });
+    queue.start();
+    for (let i = 0; i < 10; i += 1) queue.add(`k${i % 4}`);
+    await tick(60);
+    expect(peak).toBe(2);
+    expect(queue.depth).toBe(0);
+    await queue.stop();
+  });
+
+  it('runs a delayed key after its delay, keeping the earlier of two times', async () => {
+    const at: number[] = [];
+    const start = Date.now();
+    const queue = new WorkQueue<string>({ worker: async () => void at.push(Date.now() - start) });
+    queue.start();
+    queue.add('a', 200);
+    queue.add('a', 40);
+    await tick(120);
+    expect(at).toHaveLength(1);
+    expect(at[0]).toBeGreaterThanOrEqual(35);
+    await tick(150);
+    expect(at).toHaveLength(1);
+    await queue.stop();
+  });
+
+  it('reports a failing worker and goes on', async () => {
+    const errors: string[] = [];
+    const done: string[] = [];
+    const queue = new WorkQueue<string>({
+      worker: async (key) => {
+        if (key === 'bad') throw new Error('boom');
+        done.push(key);
+      },
+      onError: (key, err) => errors.push(`${key}: ${(err as Error).message}`),
+    });
+    queue.start();
+    queue.add('bad');
+    queue.add('good');
+    await tick(5);
+    expect(errors).toEqual(['bad: boom']);
+    expect(done).toEqual(['good']);
+    await queue.stop();
+  });
+});

@@ -1,0 +1,59 @@
+/** Longest line kept in one piece: a device log message holds at most 4096 characters. */
+export const MAX_CONSOLE_LINE = 4096;
+
+/**
+ * Splits a serial console's byte stream into lines. `\n`, `\r\n` and a lone `\r`
+ * end a line (the firmware's shell echoes `\r`), empty lines are dropped, control
+ * characters other than tab are removed, and a line longer than MAX_CONSOLE_LINE is
+ * cut into pieces. Bytes are latin1: the console is 8-bit, not necessarily UTF-8.
+ */
+export class ConsoleLineSplitter {
+  private partial = '';
+
+  /** The lines completed by `chunk`. */
+  push(chunk: Uint8Array): string[] {
+    const text = this.partial + Buffer.from(chunk).toString('latin1');
+    const parts = text.split(/\r\n|\r|\n/);
+    this.partial = parts.pop() ?? '';
+    const lines = parts.flatMap(clean);
+    while (this.partial.length > MAX_CONSOLE_LINE) {
+      lines.push(...clean(this.partial.slice(0, MAX_CONSOLE_LINE)));
+      this.partial = this.partial.slice(MAX_CONSOLE_LINE);
+    }
+    return lines;
+  }
+
+  /** What is left after the stream ended (a last line without its newline). */
+  flush(): string[] {
+    const rest = clean(this.partial);
+    this.partial = '';
+    return rest;
+  }
+}
+
+function clean(line: string): string[] {
+  const text = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trimEnd();
+  return text.length === 0 ? [] : [text.slice(0, MAX_CONSOLE_LINE)];
+}
+
+export type ConsoleLevel = 'info' | 'warn' | 'error';
+
+/** What a console line tells the supervisor, besides being a log line. */
+export type ConsoleSignal = { readonly kind: 'fault'; readonly permanent: boolean; readonly reason: string } | undefined;
+
+/**
+ * Lines the firmware prints before it halts for good (firmware/README.md): a fault
+ * report (a restart may help) or a provisioning error (it cannot: the image is wrong).
+ */
+export function consoleSignal(line: string): ConsoleSignal {
+  if (line.startsWith('FAULT ')) return { kind: 'fault', permanent: false, reason: `firmware halted: ${line}` };
+  if (line.startsWith('PROVISIONING ERROR:')) return { kind: 'fault', permanent: true, reason: `firmware halted: ${line}` };
+  return undefined;
+}
+
+/** The log level a console line is published with. */
+export function consoleLevel(line: string): ConsoleLevel {
+  if (/^(FAULT |PROVISIONING ERROR:)/.test(line) || /\bFAILED\b/.test(line)) return 'error';
+  if (/\b(warning|offline)\b/i.test(line)) return 'warn';
+  return 'info';
+}
