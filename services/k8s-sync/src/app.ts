@@ -57,6 +57,8 @@ export async function startK8sSync(config: K8sSyncConfig, options: StartK8sSyncO
     const queue = new WorkQueue<Key>({
       worker: (key) => reconciler.reconcile(key),
       concurrency: options.concurrency ?? 4,
+      // Applications and Gateways first: their status sums up many devices and must not starve behind them.
+      lane: (key) => (key.startsWith('Device/') ? 1 : 0),
       onError: (key, err) => logger.error('reconcile crashed', { key, error: err }),
     });
     const metrics = new SyncMetrics({ processMetrics: options.processMetrics ?? true });

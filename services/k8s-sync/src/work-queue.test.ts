@@ -82,4 +82,24 @@ describe('WorkQueue', () => {
     expect(done).toEqual(['good']);
     await queue.stop();
   });
+
+  it('runs due keys of a lower lane before any key of a higher lane, whatever the order they came in', async () => {
+    const seen: string[] = [];
+    const queue = new WorkQueue<string>({
+      worker: async (key) => {
+        seen.push(key);
+      },
+      concurrency: 1,
+      lane: (key) => (key.startsWith('Device/') ? 1 : 0),
+    });
+    for (let i = 0; i < 5; i++) queue.add(`Device/d${i}`);
+    queue.add('Application/app');
+    queue.add('Gateway/gw');
+    expect(queue.depth).toBe(7);
+    queue.start();
+    for (let i = 0; i < 20 && seen.length < 7; i++) await tick();
+    expect(seen.slice(0, 2)).toEqual(['Application/app', 'Gateway/gw']);
+    expect(seen.slice(2)).toEqual(['Device/d0', 'Device/d1', 'Device/d2', 'Device/d3', 'Device/d4']);
+    await queue.stop();
+  });
 });

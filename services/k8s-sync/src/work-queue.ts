@@ -5,6 +5,11 @@ export interface WorkQueueOptions<Key> {
   readonly concurrency?: number;
   readonly now?: () => number;
   readonly onError?: (key: Key, err: unknown) => void;
+  /**
+   * Lane of a key, 0 first (default: every key in lane 0). Due keys of a lower lane run
+   * before any of a higher one, so a few Application keys never wait behind 10,000 Devices.
+   */
+  readonly lane?: (key: Key) => number;
 }
 
 /**
@@ -13,7 +18,8 @@ export interface WorkQueueOptions<Key> {
  * Level-triggered work needs nothing more: the handler reads the current state.
  */
 export class WorkQueue<Key> {
-  private readonly due = new Map<Key, number>();
+  /** Queued keys and when they are due, one map per lane. */
+  private readonly lanes: Map<Key, number>[] = [];
   private readonly active = new Set<Key>();
   /** Keys added while active: when to run them again. */
   private readonly again = new Map<Key, number>();
@@ -32,13 +38,13 @@ export class WorkQueue<Key> {
 
   /** Queued and active keys. */
   get depth(): number {
-    return this.due.size + this.active.size;
+    return this.lanes.reduce((n, lane) => n + lane.size, 0) + this.active.size;
   }
 
   add(key: Key, delayMs = 0): void {
     if (this.stopped) return;
     const at = this.now() + Math.max(0, delayMs);
-    const pending = this.active.has(key) ? this.again : this.due;
+    const pending = this.active.has(key) ? this.again : this.laneOf(key);
     const current = pending.get(key);
     if (current === undefined || at < current) pending.set(key, at);
     this.pump();
@@ -53,7 +59,7 @@ export class WorkQueue<Key> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.due.clear();
+    for (const lane of this.lanes) lane.clear();
     this.again.clear();
     await Promise.all([...this.running]);
   }
@@ -62,14 +68,17 @@ export class WorkQueue<Key> {
     if (!this.started || this.stopped) return;
     const now = this.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const [key, at] of this.due) {
-      if (this.active.size >= this.concurrency) break;
-      if (at > now) {
-        next = Math.min(next, at);
-        continue;
+    for (const lane of this.lanes) {
+      if (lane === undefined) continue;
+      for (const [key, at] of lane) {
+        if (this.active.size >= this.concurrency) break;
+        if (at > now) {
+          next = Math.min(next, at);
+          continue;
+        }
+        lane.delete(key);
+        this.handle(key);
       }
-      this.due.delete(key);
-      this.handle(key);
     }
     if (this.active.size < this.concurrency) this.arm(next);
   }
@@ -82,7 +91,8 @@ export class WorkQueue<Key> {
       const again = this.again.get(key);
       if (again !== undefined) {
         this.again.delete(key);
-        if (!this.stopped) this.due.set(key, Math.min(again, this.due.get(key) ?? again));
+        const lane = this.laneOf(key);
+        if (!this.stopped) lane.set(key, Math.min(again, lane.get(key) ?? again));
       }
       this.pump();
     };
@@ -91,6 +101,16 @@ export class WorkQueue<Key> {
       .catch((err: unknown) => this.options.onError?.(key, err))
       .finally(settle);
     this.running.add(run);
+  }
+
+  private laneOf(key: Key): Map<Key, number> {
+    const index = Math.max(0, Math.floor(this.options.lane?.(key) ?? 0));
+    let lane = this.lanes[index];
+    if (lane === undefined) {
+      lane = new Map();
+      this.lanes[index] = lane;
+    }
+    return lane;
   }
 
   private arm(at: number): void {
