@@ -156,7 +156,10 @@ async function throughControlPlane(stack: BenchStack, count: number, module: Uin
       readModelMs = performance.now() - t0;
       break;
     }
-    if (performance.now() > deadline) throw new Error(`rollout not Running after 300 s: ${JSON.stringify(a?.revisions[0]?.rollout?.counts)}`);
+    if (performance.now() > deadline) {
+      const reasons = [...new Set(a?.revisions[0]?.rollout?.failingDevices.map((f) => f.reason))].slice(0, 5);
+      throw new Error(`rollout not Running after 300 s: ${JSON.stringify(a?.revisions[0]?.rollout?.counts)}; failures: ${JSON.stringify(reasons)}`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   const devicesMs = await results.done;
