@@ -64,6 +64,7 @@ export function createApiClient(token, base = '') {
     return res.json();
   }
   const device = (/** @type {string} */ name, /** @type {string} */ action) => `/api/v1/devices/${encodeURIComponent(name)}/${action}`;
+  const application = (/** @type {string} */ name, /** @type {string} */ action) => `/api/v1/applications/${encodeURIComponent(name)}/${action}`;
   return {
     /**
      * Pairing mode on one gateway, or on every gateway when `gateway` is left out.
@@ -83,6 +84,16 @@ export function createApiClient(token, base = '') {
     rejectDevice: (name, reason) => post(device(name, 'reject'), { reason }),
     /** @param {string} name @param {string} reason */
     revokeDevice: (name, reason) => post(device(name, 'revoke'), { reason }),
+    /** Rolls out the latest revision with its own strategy. @param {string} name */
+    deployApplication: (name) => post(application(name, 'deploy')),
+    /** @param {string} name */
+    stopApplication: (name) => post(application(name, 'stop')),
+    /** @param {string} name @param {string} reason */
+    pauseRollout: (name, reason) => post(application(name, 'pause'), { reason }),
+    /** @param {string} name */
+    resumeRollout: (name) => post(application(name, 'resume')),
+    /** @param {string} name @param {string} reason */
+    rollbackRollout: (name, reason) => post(application(name, 'rollback'), { reason }),
   };
 }
 

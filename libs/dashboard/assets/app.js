@@ -153,7 +153,7 @@ function start(token) {
     renderPairing(ui.pairing, state, now, ctx);
     renderPending(ui.pending, state, now, ctx);
     table.update(state, now);
-    renderApplications(ui.applications, state, now);
+    renderApplications(ui.applications, state, now, ctx);
     renderGateways(ui.gateways, state, now, ctx);
   };
   const schedule = () => {

@@ -56,10 +56,58 @@ function rolloutBlock(r, nowMs) {
 }
 
 /**
+ * The writes that make sense in the application's state; the api still decides
+ * (a refused one shows its reason as a toast).
+ * @param {import('./state.js').Application} app
+ * @param {RolloutView | undefined} latest the newest rollout
+ * @param {import('./view-pending.js').WriteContext} ctx
+ */
+function rolloutActions(app, latest, ctx) {
+  const name = app.name;
+  /** @param {string} action @param {string} label @param {string} kind */
+  const button = (action, label, kind) => h('button', { class: `btn ${kind} btn-small`, type: 'button', data: { action, application: name } }, label);
+  const inFlight = latest !== undefined && (latest.phase === 'in_progress' || latest.phase === 'paused');
+  const buttons = [];
+  const latestRevision = app.latestRevision ?? 0;
+  if (!inFlight && latestRevision > 0 && !(latest?.revision === latestRevision && latest.phase === 'completed')) {
+    const deploy = button('deploy', `Deploy revision ${latestRevision}`, 'btn-primary');
+    deploy.addEventListener('click', () => ctx.run(deploy, `rollout of ${name} revision ${latestRevision} started`, () => ctx.api.deployApplication(name)));
+    buttons.push(deploy);
+  }
+  if (latest?.phase === 'in_progress') {
+    const pause = button('pause', 'Pause', 'btn-ghost');
+    pause.addEventListener('click', () => ctx.run(pause, `paused the rollout of ${name}`, () => ctx.api.pauseRollout(name, 'paused from the dashboard')));
+    buttons.push(pause);
+  }
+  if (latest?.phase === 'paused') {
+    const resume = button('resume', 'Resume', 'btn-primary');
+    resume.addEventListener('click', () => ctx.run(resume, `resumed the rollout of ${name}`, () => ctx.api.resumeRollout(name)));
+    buttons.push(resume);
+  }
+  if (inFlight) {
+    const rollback = button('rollback', 'Roll back', 'btn-danger');
+    rollback.addEventListener('click', async () => {
+      const reason = await ctx.askReason(`Roll back ${name}?`, 'Every target returns to the last revision whose rollout completed. The reason is recorded in the event log.');
+      if (reason !== null) ctx.run(rollback, `rolling ${name} back`, () => ctx.api.rollbackRollout(name, reason));
+    });
+    buttons.push(rollback);
+  }
+  if (inFlight || (app.deployedRevision ?? 0) > 0) {
+    const stop = button('stop', 'Stop', 'btn-danger');
+    stop.addEventListener('click', () => {
+      if (window.confirm(`Stop ${name} on every device?`)) ctx.run(stop, `stopping ${name}`, () => ctx.api.stopApplication(name));
+    });
+    buttons.push(stop);
+  }
+  return buttons.length === 0 ? false : h('div', { class: 'actions' }, buttons);
+}
+
+/**
  * @param {import('./state.js').Application} app
  * @param {number} nowMs
+ * @param {import('./view-pending.js').WriteContext} ctx
  */
-function applicationCard(app, nowMs) {
+function applicationCard(app, nowMs, ctx) {
   const rollouts = rolloutsOf(app);
   const older = rollouts.slice(OPEN_ROLLOUTS);
   const fold = h('details', { class: 'older' }, h('summary', {}, `${older.length} older rollout${older.length === 1 ? '' : 's'}`), older.map((r) => rolloutBlock(r, nowMs)));
@@ -77,7 +125,7 @@ function applicationCard(app, nowMs) {
     ),
     rollouts.length === 0 ? empty('No rollout yet.') : rollouts.slice(0, OPEN_ROLLOUTS).map((r) => rolloutBlock(r, nowMs)),
     older.length > 0 && fold,
-    h('p', { class: 'muted small' }, 'Pause, resume and rollback are not on the HTTP API yet: ', h('code', {}, `npx wasmbed app pause|resume|rollback ${app.name}`)),
+    rolloutActions(app, rollouts[0], ctx),
   );
 }
 
@@ -85,8 +133,9 @@ function applicationCard(app, nowMs) {
  * @param {HTMLElement} container
  * @param {import('./state.js').State} state
  * @param {number} nowMs
+ * @param {import('./view-pending.js').WriteContext} ctx
  */
-export function renderApplications(container, state, nowMs) {
+export function renderApplications(container, state, nowMs, ctx) {
   const apps = sortedApplications(state);
   // Times are part of the key so "started 3 min ago" moves on; the rest only changes with an event.
   const key = `${state.applications.revision}|${apps.map((a) => rolloutsOf(a).map((r) => relativeTime(r.finishedAt ?? r.startedAt, nowMs)).join()).join(';')}`;
@@ -94,7 +143,7 @@ export function renderApplications(container, state, nowMs) {
     container.replaceChildren(
       apps.length === 0
         ? empty('No application yet. Create one with npx wasmbed app create (gRPC ApplicationService).')
-        : h('div', { class: 'apps' }, apps.map((a) => applicationCard(a, nowMs))),
+        : h('div', { class: 'apps' }, apps.map((a) => applicationCard(a, nowMs, ctx))),
     );
   });
 }

@@ -255,6 +255,32 @@ describe('the dashboard in Chromium', () => {
     expect(await textOf(page, '.tile:nth-child(2) .tile-value')).toBe('0');
   });
 
+  it('pauses and resumes a rollout, deploys a revision, and shows why a rollback is refused', async () => {
+    const { page } = operator;
+    const hello = '[data-application="hello"]';
+    await page.locator(`${hello} [data-action="pause"]`).click();
+    await textEventually(page, `${hello} .rollout[data-revision="1"]`, (t) => t.includes('paused'), 'hello paused');
+    await page.locator(`${hello} [data-action="resume"]`).click();
+    await textEventually(page, `${hello} .rollout[data-revision="1"]`, (t) => t.includes('in progress'), 'hello in progress again');
+
+    const blinky = '[data-application="blinky"]';
+    await page.locator(`${blinky} [data-action="deploy"]`).click();
+    await textEventually(page, `${blinky} .rollout[data-revision="1"]`, (t) => t.includes('in progress') && t.includes('of 4 targets'), 'blinky rolling out');
+    // No revision of blinky ever completed: the api refuses, and the toast says why.
+    await page.locator(`${blinky} [data-action="rollback"]`).click();
+    await page.locator('#reason-dialog').waitFor();
+    await page.locator('#reason-input').fill('bad canary');
+    await page.locator('#reason-form button[type=submit]').click();
+    await textEventually(page, '.toast-error', (t) => t.includes('failed_precondition'), 'the refused rollback');
+    // The browser logs the refused request; that one line is expected, nothing else.
+    const refused = operator.errors.filter((e) => /status of 400/.test(e));
+    expect(refused).toHaveLength(1);
+    operator.errors.splice(operator.errors.indexOf(refused[0]), 1);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator(`${blinky} [data-action="stop"]`).click();
+    await textEventually(page, '.toast-ok', (t) => t.includes('stopping blinky'), 'the stop accepted');
+  });
+
   it('filters the devices table by name, label and phase', async () => {
     const { page } = operator;
     await filterTo(page, 'sensor env=prod');

@@ -232,6 +232,40 @@ describe('ApplicationService', () => {
     expect(application?.deployedRevision).toBe(1);
     expect(application?.revisions[0].rollout).toMatchObject({ waves: [{ index: 0, devices: ['dev-a'] }], counts: { pending: 1, running: 0 } });
   });
+
+  it('deploys with a strategy for this rollout only, and refuses a bad one with the field named', async () => {
+    const apps = client(ApplicationServiceClient, 'operator');
+    const names = ['dev-a', 'dev-dup', 'dev-occ', 'dev-retry'];
+    await call((done) =>
+      apps.createApplication(
+        CreateApplicationRequest.fromPartial({ name: 'paced', spec: publisher.spec({ name: 'paced', revision: 1, module: hello, targets: { $case: 'deviceNames', value: { names } } }) }),
+        done,
+      ),
+    );
+    const bad = await failure(
+      call((done) =>
+        apps.deployApplication({ commandId: '', expectedVersion: 0, name: 'paced', revision: 0, strategy: { canary: 0, batch: { $case: 'batchPercent', value: 150 }, healthGateSeconds: 0, failureThreshold: 0 } }, done),
+      ),
+    );
+    expect(bad.codeName).toBe('INVALID_ARGUMENT');
+    expect(bad.details).toContain('strategy.batch');
+
+    const both = await failure(
+      call((done) =>
+        apps.deployApplication({ commandId: '', expectedVersion: 0, name: 'paced', revision: 0, strategy: { canary: 0, batch: undefined, healthGateSeconds: 0, failureThreshold: 1, failureThresholdPercent: 10 } }, done),
+      ),
+    );
+    expect(both.codeName).toBe('INVALID_ARGUMENT');
+    expect(both.details).toContain('must be 0 when failureThresholdPercent is set');
+
+    const strategy = { canary: 1, batch: { $case: 'batchCount' as const, value: 2 }, healthGateSeconds: 30, failureThreshold: 0, failureThresholdPercent: 50 };
+    await call((done) => apps.deployApplication({ commandId: '', expectedVersion: 0, name: 'paced', revision: 0, strategy }, done));
+    const { application } = await call<GetApplicationResponse>((done) => apps.getApplication({ name: 'paced' }, done));
+    expect(application?.revisions[0].rollout?.waves.map((w) => w.devices)).toEqual([['dev-a'], ['dev-dup', 'dev-occ'], ['dev-retry']]);
+    expect(application?.revisions[0].rollout?.strategy).toEqual(strategy);
+    // The revision keeps its own strategy (all at once).
+    expect(application?.revisions[0].spec?.strategy?.canary ?? 0).toBe(0);
+  });
 });
 
 describe('health and reflection', () => {

@@ -18,6 +18,7 @@ import { CommandRunner } from './commands/command-runner';
 import { knownStateOf } from './commands/known-state';
 import type { ApiConfig } from './config';
 import { adminService, rebuildReadModelsOperation } from './grpc/admin-service';
+import { applicationOperations } from './grpc/application-operations';
 import { applicationService } from './grpc/application-service';
 import { deviceOperations, deviceService } from './grpc/device-service';
 import { gatewayService } from './grpc/gateway-service';
@@ -84,13 +85,14 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     const trust = new PublisherTrust(config.trustedPublisherKeys);
     const logs = new DeviceLogs(nc, readModels.devices, logger);
     const devices = deviceOperations({ commands, readModels });
+    const applications = applicationOperations({ commands, readModels, logger });
     const rebuildReadModels = rebuildReadModelsOperation(new ReadModelRebuild(projections, gate, logger));
 
     const grpc = createGrpcServer({
       services: [
         { definition: DeviceServiceService, implementation: deviceService(devices, readModels, logs) },
         { definition: GatewayServiceService, implementation: gatewayService({ commands, readModels }) },
-        { definition: ApplicationServiceService, implementation: applicationService({ nc, commands, readModels, trust, logger }) },
+        { definition: ApplicationServiceService, implementation: applicationService({ nc, commands, readModels, trust, operations: applications }) },
         { definition: AdminServiceService, implementation: adminService(rebuildReadModels) },
       ],
       auth: authenticator,
@@ -116,6 +118,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       readModels,
       logs,
       devices,
+      applications,
       rebuildReadModels,
       authenticator,
       metrics,

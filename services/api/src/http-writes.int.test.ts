@@ -1,9 +1,11 @@
-import { DeviceServiceClient, GatewayServiceClient, type GetDeviceResponse } from '@wasmbed/proto';
+import { loadExampleApp } from '@wasmbed/example-apps';
+import { ApplicationServiceClient, CreateApplicationRequest, DeviceServiceClient, GatewayServiceClient, type GetDeviceResponse } from '@wasmbed/proto';
 import { eventually } from '@wasmbed/testing';
 import { TOKENS, withApi } from './test-support/api-fixture';
-import { requestPairing } from './test-support/fleet';
+import { enrollDevice, requestPairing } from './test-support/fleet';
 import { call } from './test-support/grpc-clients';
 import { getJson, getText, sendJson } from './test-support/http-client';
+import { Publisher } from './test-support/publisher';
 
 const fixture = withApi();
 const url = (path: string) => `${fixture().httpBase}${path}`;
@@ -101,6 +103,66 @@ describe('device approval over HTTP', () => {
     expect(twice).toMatchObject({ status: 400, body: { error: { code: 'failed_precondition' } } });
     expect((await sendJson('POST', url('/api/v1/devices/ghost/approve'), { token: TOKENS.operator })).status).toBe(404);
     expect((await sendJson('POST', url('/api/v1/devices/wait-3/approve'), { token: TOKENS.viewer })).status).toBe(403);
+  });
+});
+
+interface RolloutView {
+  application?: { deployedRevision: number; revisions: { revision: number; rollout?: { phase: string; message?: string } }[] };
+}
+
+async function rolloutOf(name: string): Promise<{ phase: string; message?: string } | undefined> {
+  const { body } = await getJson<RolloutView>(url(`/api/v1/applications/${name}`), TOKENS.viewer);
+  return body.application?.revisions.at(-1)?.rollout;
+}
+
+describe('application rollouts over HTTP', () => {
+  beforeAll(async () => {
+    await enrollDevice(fixture().eventStore, 'roll-1', { fleet: 'http' });
+    const spec = Publisher.generate().spec({ name: 'http-app', revision: 1, module: loadExampleApp('hello'), targets: { $case: 'deviceNames', value: { names: ['roll-1'] } } });
+    await call((done) => fixture().client(ApplicationServiceClient, 'operator').createApplication(CreateApplicationRequest.fromPartial({ name: 'http-app', spec }), done));
+  });
+
+  it('deploys, pauses, resumes and stops (operator), as the gRPC commands do', async () => {
+    const deployed = await sendJson<{ version: number; revision: number; excludedDevices: unknown[] }>('POST', url('/api/v1/applications/http-app/deploy'), {
+      token: TOKENS.operator,
+      headers: { 'x-correlation-id': 'http-deploy-1' },
+    });
+    expect(deployed).toMatchObject({ status: 200, body: { revision: 1, excludedDevices: [] } });
+    expect(deployed.body.version).toBeGreaterThan(1);
+    await eventually('rollout in progress', async () => ((await rolloutOf('http-app'))?.phase === 'ROLLOUT_PHASE_IN_PROGRESS' ? true : undefined), 5_000);
+
+    const paused = await sendJson<{ version: number }>('POST', url('/api/v1/applications/http-app/pause'), { token: TOKENS.operator, body: { reason: 'night freeze' } });
+    expect(paused.status).toBe(200);
+    expect(paused.body.version).toBe(deployed.body.version + 1);
+    await eventually('rollout paused', async () => ((await rolloutOf('http-app'))?.phase === 'ROLLOUT_PHASE_PAUSED' ? true : undefined), 5_000);
+    const { events } = await fixture().eventStore.readStream({ aggregateType: 'application', aggregateId: 'http-app' });
+    expect(events.find((e) => e.type === 'RolloutStarted')?.metadata).toMatchObject({ actor: 'operator-it', correlationId: 'http-deploy-1' });
+    expect(events.at(-1)).toMatchObject({ type: 'RolloutPaused', data: { reason: 'night freeze' } });
+
+    expect((await sendJson('POST', url('/api/v1/applications/http-app/resume'), { token: TOKENS.operator })).status).toBe(200);
+    await eventually('rollout resumed', async () => ((await rolloutOf('http-app'))?.phase === 'ROLLOUT_PHASE_IN_PROGRESS' ? true : undefined), 5_000);
+    expect((await sendJson('POST', url('/api/v1/applications/http-app/stop'), { token: TOKENS.operator, body: { commandId: 'http-stop-1' } })).status).toBe(200);
+    // The same command id again is the same command: answered, nothing new written.
+    const before = (await fixture().eventStore.readStream({ aggregateType: 'application', aggregateId: 'http-app' })).events.length;
+    expect((await sendJson('POST', url('/api/v1/applications/http-app/stop'), { token: TOKENS.operator, body: { commandId: 'http-stop-1' } })).status).toBe(200);
+    expect((await fixture().eventStore.readStream({ aggregateType: 'application', aggregateId: 'http-app' })).events).toHaveLength(before);
+  });
+
+  it('answers with the gRPC errors: no good revision to roll back to, bad bodies, unknown application, role', async () => {
+    const rollback = await sendJson<{ error: { code: string; message: string } }>('POST', url('/api/v1/applications/http-app/rollback'), {
+      token: TOKENS.operator,
+      body: { reason: 'bad canary' },
+    });
+    expect(rollback).toMatchObject({ status: 400, body: { error: { code: 'failed_precondition' } } });
+    const noReason = await sendJson<{ error: { message: string } }>('POST', url('/api/v1/applications/http-app/rollback'), { token: TOKENS.operator, body: {} });
+    expect(noReason).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('reason') } } });
+    const badRevision = await sendJson<{ error: { message: string } }>('POST', url('/api/v1/applications/http-app/deploy'), { token: TOKENS.operator, body: { revision: 'latest' } });
+    expect(badRevision).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('revision') } } });
+    const unknownField = await sendJson('POST', url('/api/v1/applications/http-app/pause'), { token: TOKENS.operator, body: { resaon: 'typo' } });
+    expect(unknownField.status).toBe(400);
+    expect((await sendJson('POST', url('/api/v1/applications/ghost/stop'), { token: TOKENS.operator })).status).toBe(404);
+    expect((await sendJson('POST', url('/api/v1/applications/http-app/deploy'), { token: TOKENS.viewer })).status).toBe(403);
+    expect((await sendJson('POST', url('/api/v1/applications/http-app/deploy'), {})).status).toBe(401);
   });
 });
 

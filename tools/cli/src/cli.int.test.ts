@@ -166,6 +166,13 @@ describe('wasmbed CLI against the real api', () => {
       expect(watched.stdout).toMatch(/hello rev 2 {2}\[#+\] 0\/0 settled {2}no waves/);
       const listed = await wasmbed('app', 'list');
       expect(listed.stdout).toMatch(/hello\s+running\s+2\s+2\s+completed\s+0\/0/);
+
+      // Strategy flags on deploy: this rollout only, the other values from the revision.
+      const paced = await wasmbed('app', 'deploy', 'hello', '--revision', '1', '--canary', '2', '--failure-threshold', '25%', '--json');
+      expect(paced.code).toBe(0);
+      const shown = json(await wasmbed('app', 'show', 'hello', '--json')) as { revisions: { spec: { strategy?: unknown }; rollout?: { strategy: unknown } }[] };
+      expect(shown.revisions[0]!.rollout?.strategy).toMatchObject({ canary: 2, failureThresholdPercent: 25 });
+      expect(shown.revisions[0]!.spec.strategy).not.toMatchObject({ canary: 2 });
     });
 
     it('checks the module and the entry point before calling the api', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from '../shared/messages';
-import type { ApplicationSpecInput } from './spec';
+import type { ApplicationSpecInput, RolloutStrategy } from './spec';
 
 type AppCommand<T extends string, D = object> = Command<T, { applicationId: string } & D>;
 
@@ -9,8 +9,9 @@ export type UpdateApplication = AppCommand<'UpdateApplication', { spec: Applicat
 /**
  * Starts a rollout of `revision` (default: the latest). `targets` are the device
  * names the caller resolved from the revision's target selection (deciders do no I/O).
+ * `strategy` overrides the revision's own for this rollout only.
  */
-export type DeployApplication = AppCommand<'DeployApplication', { revision?: number; targets: string[] }>;
+export type DeployApplication = AppCommand<'DeployApplication', { revision?: number; targets: string[]; strategy?: RolloutStrategy }>;
 
 /** Per-device outcomes, reported by the rollout process manager. */
 export type RecordDeviceDeploymentStarted = AppCommand<'RecordDeviceDeploymentStarted', { device: string; revision: number }>;

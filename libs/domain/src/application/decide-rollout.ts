@@ -34,7 +34,7 @@ import {
   rolloutWaveOf,
   waveOutcome,
 } from './rollout-queries';
-import type { RolloutStrategy } from './spec';
+import { requireStrategy, type RolloutStrategy } from './spec';
 import { deviceDeployment, latestRevision, type Application, type ApplicationPhase, type Revision, type Rollout } from './state';
 import { failureAllowance, planWaves } from './waves';
 
@@ -56,14 +56,16 @@ export type Data<C extends { data: unknown }> = { readonly [K in keyof C['data']
 export function decideDeploy(app: Application, data: Data<DeployApplication>, meta: CommandMetadata): ApplicationEvent[] {
   const targets = requireNameSet('data.targets', data.targets);
   const revision = requireRevision(app, data.revision === undefined ? latestRevision(app) : requirePositiveInt('data.revision', data.revision));
+  const strategy = data.strategy === undefined ? revision.spec.strategy : requireStrategy('data.strategy', data.strategy);
   const current = app.rollout;
   // Asking again for the rollout that is under way, or already done everywhere, changes nothing.
-  if (
-    current?.revision === revision.revision &&
-    sameValue(current.targets, targets) &&
-    (isRolloutActive(current) || app.phase === 'Running')
-  ) {
-    return [];
+  if (current?.revision === revision.revision && sameValue(current.targets, targets)) {
+    if (app.phase === 'Running' && !isRolloutActive(current)) return [];
+    if (isRolloutActive(current)) {
+      if (sameValue(current.strategy, strategy)) return [];
+      // A second strategy for the rollout under way would silently be ignored: say so instead.
+      throw new InvalidTransition('DeployApplication with another strategy', 'application', app.applicationId, `${describeState(app)}; pause or roll back first`);
+    }
   }
   if (!DEPLOYABLE.includes(app.phase)) throw new InvalidTransition('DeployApplication', 'application', app.applicationId, describeState(app));
   const selection = revision.spec.targets;
@@ -73,7 +75,6 @@ export function decideDeploy(app: Application, data: Data<DeployApplication>, me
       throw new InvalidCommand('data.targets', `${outside.join(', ')} not among the deviceNames of revision ${revision.revision}`);
     }
   }
-  const strategy = revision.spec.strategy;
   return startRollout(app, { revision: revision.revision, kind: 'deploy', targets, waves: planWaves(targets, strategy), strategy }, meta);
 }
 

@@ -5,6 +5,7 @@ import {
   APP,
   STRATEGY,
   advance,
+  cmd,
   create,
   deploy,
   failed,
@@ -114,6 +115,36 @@ describe('DeployApplication', () => {
     spec.given(history(named)).when(deploy(['d1'])).then([rolloutStarted(1, 1, ['d1'], [['d1']]), waveStarted(1, 0, ['d1'])]);
     const err = spec.given(history(named)).when(deploy(['d1', 'd3', 'd4'])).thenThrows(InvalidCommand);
     expect(err.message).toBe('invalid data.targets: d3, d4 not among the deviceNames of revision 1');
+  });
+
+  describe('with a strategy for this rollout only', () => {
+    const override = { canary: 0, batchSize: { percent: 50 }, healthGateSeconds: 5, failureThreshold: { percent: 10 } };
+    const deployWith = (targets: string[], strategy: unknown, now = T0) => cmd('DeployApplication', { applicationId: APP, targets, strategy } as never, now);
+
+    it('plans the waves with it and records it on the rollout; the revision keeps its own', () => {
+      const state = spec
+        .given(history(create()))
+        .when(deployWith(['d1', 'd2', 'd3'], override))
+        .then([rolloutStarted(1, 1, ['d1', 'd2', 'd3'], [['d1', 'd2'], ['d3']], T0, 'deploy', override), waveStarted(1, 0, ['d1', 'd2'])]);
+      expect(state.revisions[0].spec.strategy).toEqual(STRATEGY);
+    });
+
+    it('is the same request again when the rollout under way has that strategy, and refused with another one', () => {
+      const underWay = history(create(), deployWith(FLEET, override));
+      spec.given(underWay).when(deployWith(FLEET, override)).then([]);
+      spec
+        .given(underWay)
+        .when(deploy(FLEET))
+        .thenThrows(InvalidTransition, `cannot DeployApplication with another strategy: application '${APP}' is Deploying (rollout 1 InProgress); pause or roll back first`);
+    });
+
+    it.each([
+      ['data.strategy', 'fast'],
+      ['data.strategy.batchSize', { ...override, batchSize: 0 }],
+      ['data.strategy.failureThreshold.percent', { ...override, failureThreshold: { percent: 101 } }],
+    ])('rejects an invalid %s', (field, strategy) => {
+      expect(spec.given(history(create())).when(deployWith(['d1'], strategy)).thenThrows(InvalidCommand).field).toBe(field);
+    });
   });
 
   it('needs an existing revision', () => {

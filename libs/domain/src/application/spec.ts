@@ -157,7 +157,7 @@ function requireTargets(field: string, value: unknown): TargetSelection {
   }
 }
 
-function requireStrategy(field: string, value: unknown): RolloutStrategy {
+export function requireStrategy(field: string, value: unknown): RolloutStrategy {
   const strategy = requireRecord(field, value);
   return {
     canary: requireNonNegativeInt(`${field}.canary`, strategy.canary),

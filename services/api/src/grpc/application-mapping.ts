@@ -1,15 +1,16 @@
-import type {
-  ApplicationSpecInput,
-  CommandMetadata,
-  CreateApplication,
-  DeleteApplication,
-  DeployApplication,
-  PauseRollout,
-  ResumeRollout,
-  RollbackRollout,
-  RolloutStrategy as DomainStrategy,
-  StopApplication,
-  UpdateApplication,
+import {
+  InvalidCommand,
+  type ApplicationSpecInput,
+  type CommandMetadata,
+  type CreateApplication,
+  type DeleteApplication,
+  type DeployApplication,
+  type PauseRollout,
+  type ResumeRollout,
+  type RollbackRollout,
+  type RolloutStrategy as DomainStrategy,
+  type StopApplication,
+  type UpdateApplication,
 } from '@wasmbed/domain';
 import {
   RuntimeConfig,
@@ -73,8 +74,17 @@ export function toStrategy(strategy: RolloutStrategy): DomainStrategy {
     canary: strategy.canary,
     batchSize: batch?.$case === 'batchCount' ? batch.value : { percent: batch?.$case === 'batchPercent' ? batch.value : 100 },
     healthGateSeconds: strategy.healthGateSeconds,
-    failureThreshold: strategy.failureThreshold,
+    failureThreshold: failureThresholdOf(strategy),
   };
+}
+
+/** A count, or a percent when failure_threshold_percent is set (then the count must be 0). */
+function failureThresholdOf(strategy: RolloutStrategy): DomainStrategy['failureThreshold'] {
+  if (strategy.failureThresholdPercent === undefined) return strategy.failureThreshold;
+  if (strategy.failureThreshold !== 0) {
+    throw new InvalidCommand('strategy.failureThreshold', 'must be 0 when failureThresholdPercent is set (a threshold is a count or a percent, not both)');
+  }
+  return { percent: strategy.failureThresholdPercent };
 }
 
 type NamedRequest = { readonly name: string };
@@ -91,8 +101,9 @@ export function toUpdateApplication(req: NamedRequest & { spec: ApplicationSpec 
 }
 
 /** `targets` are the device names resolved from the revision's target selection, sorted. */
-export function toDeployApplication(name: string, revision: number, targets: string[], metadata: CommandMetadata): DeployApplication {
-  return { type: 'DeployApplication', data: { applicationId: name, revision, targets }, metadata };
+/** `strategy` (this rollout only) is left out when unset, so the revision's own applies. */
+export function toDeployApplication(name: string, revision: number, targets: string[], metadata: CommandMetadata, strategy?: RolloutStrategy): DeployApplication {
+  return { type: 'DeployApplication', data: { applicationId: name, revision, targets, ...(strategy === undefined ? {} : { strategy: toStrategy(strategy) }) }, metadata };
 }
 
 export function toStopApplication(req: NamedRequest, metadata: CommandMetadata): StopApplication {

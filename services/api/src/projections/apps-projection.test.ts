@@ -55,6 +55,7 @@ describe('appsProjection', () => {
       message: '1 of 2 devices failed in wave 1 (at most 0 tolerated)',
       startedAt: new Date(at(1).now),
       finishedAt: new Date(at(6).now),
+      strategy: { canary: 1, batch: { $case: 'batchCount', value: 2 }, healthGateSeconds: 0, failureThreshold: 0 },
     });
 
     // What runs where, as each device sees it.

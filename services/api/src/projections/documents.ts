@@ -1,4 +1,4 @@
-import type { Application, Device, DeviceDeploymentStatus, DeviceMap, Gateway, RolloutStatus } from '@wasmbed/domain';
+import type { Application, Device, DeviceDeploymentStatus, DeviceMap, Gateway, RolloutStatus, RolloutStrategy } from '@wasmbed/domain';
 
 /**
  * Read-model documents. Each embeds the aggregate state the domain's own
@@ -44,6 +44,8 @@ export interface RolloutView {
   readonly currentWave: number;
   readonly waves: readonly (readonly string[])[];
   readonly targets: readonly string[];
+  /** In force for this rollout: the revision's, or DeployApplication's override. */
+  readonly strategy: RolloutStrategy;
   /** Outcomes reported during this rollout, by device (a DeviceMap: one outcome copies a shard, not every device). */
   readonly devices: DeviceMap<DeviceOutcome>;
   readonly message: string;

@@ -18,6 +18,7 @@ export function nextRolloutViews(views: Views, event: ApplicationEvent, before: 
         currentWave: 0,
         waves: d.waves,
         targets: d.targets,
+        strategy: d.strategy,
         devices: emptyDeviceMap(),
         message: '',
         startedAt: d.startedAt,

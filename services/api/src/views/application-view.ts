@@ -92,6 +92,7 @@ export function toRolloutMessage(view: RolloutView): RolloutStatusMessage {
     message: view.message,
     startedAt: new Date(view.startedAt),
     finishedAt: optionalDate(view.finishedAt),
+    strategy: toStrategyMessage(view.strategy),
   };
 }
 
@@ -109,7 +110,7 @@ export function toSpecMessage(spec: DomainSpec): ApplicationSpec {
     requiredHostFunctions: [...spec.requiredHostFunctions],
     config: { ...spec.config, env: { ...spec.config.env }, args: [...spec.config.args] },
     targets: toTargetsMessage(spec.targets),
-    strategy: toStrategyMessage(spec),
+    strategy: toStrategyMessage(spec.strategy),
   };
 }
 
@@ -119,13 +120,13 @@ function toTargetsMessage(targets: TargetSelection): DeploymentTargets {
   return { kind: { $case: 'allDevices', value: true } };
 }
 
-function toStrategyMessage(spec: DomainSpec): RolloutStrategy {
-  const s = spec.strategy;
+function toStrategyMessage(s: DomainSpec['strategy']): RolloutStrategy {
   return {
     canary: s.canary,
     batch: typeof s.batchSize === 'number' ? { $case: 'batchCount', value: s.batchSize } : { $case: 'batchPercent', value: s.batchSize.percent },
     healthGateSeconds: s.healthGateSeconds,
-    // The API only writes counts; a percentage (written by another producer) has no v1 field.
-    failureThreshold: typeof s.failureThreshold === 'number' ? s.failureThreshold : 0,
+    ...(typeof s.failureThreshold === 'number'
+      ? { failureThreshold: s.failureThreshold }
+      : { failureThreshold: 0, failureThresholdPercent: s.failureThreshold.percent }),
   };
 }

@@ -1,9 +1,11 @@
 import { parsePositiveCount } from '../args/values';
-import type { Command } from '../command';
+import type { Command, CommandContext } from '../command';
 import { EXIT } from '../errors';
+import { STRATEGY_FLAGS, strategyFrom } from './app-spec';
 import { watchRollout } from './app-watch';
 import { namedCommand } from './named-command';
 import { commandFields } from './requests';
+import { present } from './responses';
 
 const deploy: Command = {
   path: ['app', 'deploy'],
@@ -12,16 +14,18 @@ const deploy: Command = {
   summary: 'Start a rollout of a revision (default the latest) to its targets',
   flags: {
     revision: { type: 'string', value: 'N', help: 'revision to deploy (default the latest)' },
+    ...STRATEGY_FLAGS,
     wait: { type: 'boolean', help: 'follow the rollout until it ends; exit 1 if it fails or is rolled back' },
   },
-  examples: ['wasmbed app deploy hello --wait'],
+  examples: ['wasmbed app deploy hello --wait', 'wasmbed app deploy hello --canary 1 --batch 25% --health-gate 30s   # this rollout only'],
   async run(ctx) {
     const name = ctx.args.arg(0);
+    const revision = ctx.args.value('revision', parsePositiveCount) ?? 0;
     const response = await ctx.api().unary('apps', 'deployApplication', {
       ...commandFields(),
       name,
-      revision: ctx.args.value('revision', parsePositiveCount) ?? 0,
-      strategy: undefined,
+      revision,
+      strategy: await rolloutStrategy(ctx, name, revision),
     });
     const wait = ctx.args.bool('wait');
     if (ctx.out.json) {
@@ -39,6 +43,17 @@ const deploy: Command = {
     return watchRollout(ctx, name, { revision: response.revision, minPosition: response.version });
   },
 };
+
+/**
+ * Strategy flags override the revision's strategy for this rollout only; the
+ * flags not given keep the revision's values, so it is read first.
+ */
+async function rolloutStrategy(ctx: CommandContext, name: string, revision: number) {
+  if (!Object.keys(STRATEGY_FLAGS).some((flag) => ctx.args.has(flag))) return undefined;
+  const app = present((await ctx.api().unary('apps', 'getApplication', { name })).application, 'an application');
+  const wanted = revision === 0 ? app.latestRevision : revision;
+  return strategyFrom(ctx.args, app.revisions.find((r) => r.revision === wanted)?.spec?.strategy);
+}
 
 const pause = namedCommand({
   path: ['app', 'pause'],

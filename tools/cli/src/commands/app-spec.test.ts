@@ -31,19 +31,24 @@ describe('strategyFrom', () => {
       batch: { $case: 'batchPercent', value: 25 },
       healthGateSeconds: 90,
       failureThreshold: 2,
+      failureThresholdPercent: undefined,
     });
+    expect(strategyFrom(args(['--failure-threshold', '10%']))).toMatchObject({ failureThreshold: 0, failureThresholdPercent: 10 });
     expect(strategyFrom(args(['--batch', '5']))?.batch).toEqual({ $case: 'batchCount', value: 5 });
   });
 
   it('overlays flags on the previous strategy', () => {
     const previous = { canary: 2, batch: { $case: 'batchCount' as const, value: 3 }, healthGateSeconds: 30, failureThreshold: 1 };
-    expect(strategyFrom(args(['--health-gate', '10s']), previous)).toEqual({ ...previous, healthGateSeconds: 10 });
+    expect(strategyFrom(args(['--health-gate', '10s']), previous)).toEqual({ ...previous, healthGateSeconds: 10, failureThresholdPercent: undefined });
+    // A percent replaces the previous count, and the other way round.
+    expect(strategyFrom(args(['--failure-threshold', '20%']), previous)).toMatchObject({ failureThreshold: 0, failureThresholdPercent: 20 });
+    expect(strategyFrom(args(['--failure-threshold', '3']), { ...previous, failureThreshold: 0, failureThresholdPercent: 20 })).toMatchObject({ failureThreshold: 3, failureThresholdPercent: undefined });
     expect(strategyFrom(args([]), previous)).toBe(previous);
   });
 
   it('refuses what the api cannot take, naming the flag', () => {
     expect(() => strategyFrom(args(['--batch', '0']))).toThrow('--batch: must be at least 1');
-    expect(() => strategyFrom(args(['--failure-threshold', '10%']))).toThrow(/^--failure-threshold: the api takes a number of devices/);
+    expect(() => strategyFrom(args(['--failure-threshold', '101%']))).toThrow(/^--failure-threshold/);
     expect(() => strategyFrom(args(['--health-gate', '500ms']))).toThrow(/^--health-gate: .*whole number of seconds/);
   });
 });

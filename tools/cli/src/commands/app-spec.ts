@@ -15,7 +15,7 @@ export const STRATEGY_FLAGS: FlagSpecs = {
   canary: { type: 'string', value: 'N', help: 'devices in the first (canary) wave (default 0)' },
   batch: { type: 'string', value: 'N|P%', help: 'devices per later wave, or a percentage of the targets (default all at once)' },
   'health-gate': { type: 'string', value: 'DURATION', help: 'how long a wave must stay running before the next, e.g. 30s (default 0s)' },
-  'failure-threshold': { type: 'string', value: 'N', help: 'failed devices a wave tolerates before rollback (default 0)' },
+  'failure-threshold': { type: 'string', value: 'N|P%', help: 'failed devices a wave tolerates before rollback, or a percentage of the wave (default 0)' },
 };
 
 const TARGET_NAMES = ['devices', 'selector', 'all'] as const;
@@ -45,15 +45,16 @@ export function strategyFrom(args: ParsedArgs, fallback?: RolloutStrategy): Roll
   const batch = args.value('batch', parseCountOrPercent);
   if (batch !== undefined && 'count' in batch && batch.count === 0) throw new UsageError('--batch: must be at least 1', args.command);
   const threshold = args.value('failure-threshold', parseCountOrPercent);
-  if (threshold !== undefined && 'percent' in threshold) {
-    // RolloutStrategy.failure_threshold (v1) is a device count; a percentage cannot be sent.
-    throw new UsageError('--failure-threshold: the api takes a number of devices, not a percentage', args.command);
-  }
   return {
     canary: args.value('canary', parseCount) ?? base.canary,
     batch: batch === undefined ? base.batch : 'count' in batch ? { $case: 'batchCount', value: batch.count } : { $case: 'batchPercent', value: batch.percent },
     healthGateSeconds: args.value('health-gate', parseSeconds) ?? base.healthGateSeconds,
-    failureThreshold: threshold?.count ?? base.failureThreshold,
+    // A count or a percent, never both: the api refuses a count next to a percent.
+    ...(threshold === undefined
+      ? { failureThreshold: base.failureThreshold, failureThresholdPercent: base.failureThresholdPercent }
+      : 'count' in threshold
+        ? { failureThreshold: threshold.count, failureThresholdPercent: undefined }
+        : { failureThreshold: 0, failureThresholdPercent: threshold.percent }),
   };
 }
 

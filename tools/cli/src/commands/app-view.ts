@@ -37,7 +37,7 @@ export function targetsText(targets: DeploymentTargets | undefined): string {
 export function strategyText(strategy: RolloutStrategy | undefined): string {
   if (strategy === undefined) return 'all at once';
   const batch = strategy.batch === undefined ? 'rest at once' : strategy.batch.$case === 'batchCount' ? `batch ${strategy.batch.value}` : `batch ${strategy.batch.value}%`;
-  return `canary ${strategy.canary}, ${batch}, health gate ${formatDuration(strategy.healthGateSeconds * 1000)}, failure threshold ${strategy.failureThreshold}`;
+  return `canary ${strategy.canary}, ${batch}, health gate ${formatDuration(strategy.healthGateSeconds * 1000)}, failure threshold ${strategy.failureThresholdPercent === undefined ? strategy.failureThreshold : `${strategy.failureThresholdPercent}%`}`;
 }
 
 async function getApplication(ctx: CommandContext, name: string): Promise<Application> {

@@ -252,6 +252,12 @@ export interface RolloutStrategy {
    * rollback. 0 = any failure rolls back.
    */
   failureThreshold: number;
+  /**
+   * Instead of failure_threshold: the failed devices tolerated per wave as a
+   * percent (0..100) of that wave's size, rounded down. When set,
+   * failure_threshold must be 0.
+   */
+  failureThresholdPercent?: number | undefined;
 }
 
 /** Everything needed to deploy one revision. */
@@ -319,7 +325,14 @@ export interface RolloutStatus {
   /** Why the rollout was paused, rolled back or failed. */
   message: string;
   startedAt?: Date | undefined;
-  finishedAt?: Date | undefined;
+  finishedAt?:
+    | Date
+    | undefined;
+  /**
+   * The strategy in force: the revision's, or the one DeployApplication gave
+   * for this rollout only.
+   */
+  strategy?: RolloutStrategy | undefined;
 }
 
 /** One revision of an application. */
@@ -1069,7 +1082,7 @@ export const DeploymentTargets: MessageFns<DeploymentTargets> = {
 };
 
 function createBaseRolloutStrategy(): RolloutStrategy {
-  return { canary: 0, batch: undefined, healthGateSeconds: 0, failureThreshold: 0 };
+  return { canary: 0, batch: undefined, healthGateSeconds: 0, failureThreshold: 0, failureThresholdPercent: undefined };
 }
 
 export const RolloutStrategy: MessageFns<RolloutStrategy> = {
@@ -1090,6 +1103,9 @@ export const RolloutStrategy: MessageFns<RolloutStrategy> = {
     }
     if (message.failureThreshold !== 0) {
       writer.uint32(40).uint32(message.failureThreshold);
+    }
+    if (message.failureThresholdPercent !== undefined) {
+      writer.uint32(48).uint32(message.failureThresholdPercent);
     }
     return writer;
   },
@@ -1147,6 +1163,14 @@ export const RolloutStrategy: MessageFns<RolloutStrategy> = {
             message.failureThreshold = reader.uint32();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.failureThresholdPercent = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1181,6 +1205,11 @@ export const RolloutStrategy: MessageFns<RolloutStrategy> = {
         : isSet(object.failure_threshold)
         ? globalThis.Number(object.failure_threshold)
         : 0,
+      failureThresholdPercent: isSet(object.failureThresholdPercent)
+        ? globalThis.Number(object.failureThresholdPercent)
+        : isSet(object.failure_threshold_percent)
+        ? globalThis.Number(object.failure_threshold_percent)
+        : undefined,
     };
   },
 
@@ -1199,6 +1228,9 @@ export const RolloutStrategy: MessageFns<RolloutStrategy> = {
     }
     if (message.failureThreshold !== 0) {
       obj.failureThreshold = Math.round(message.failureThreshold);
+    }
+    if (message.failureThresholdPercent !== undefined) {
+      obj.failureThresholdPercent = Math.round(message.failureThresholdPercent);
     }
     return obj;
   },
@@ -1225,6 +1257,7 @@ export const RolloutStrategy: MessageFns<RolloutStrategy> = {
     }
     message.healthGateSeconds = object.healthGateSeconds ?? 0;
     message.failureThreshold = object.failureThreshold ?? 0;
+    message.failureThresholdPercent = object.failureThresholdPercent ?? undefined;
     return message;
   },
 };
@@ -1776,6 +1809,7 @@ function createBaseRolloutStatus(): RolloutStatus {
     message: "",
     startedAt: undefined,
     finishedAt: undefined,
+    strategy: undefined,
   };
 }
 
@@ -1804,6 +1838,9 @@ export const RolloutStatus: MessageFns<RolloutStatus> = {
     }
     if (message.finishedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.finishedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.strategy !== undefined) {
+      RolloutStrategy.encode(message.strategy, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1885,6 +1922,14 @@ export const RolloutStatus: MessageFns<RolloutStatus> = {
             message.finishedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.strategy = RolloutStrategy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1923,6 +1968,7 @@ export const RolloutStatus: MessageFns<RolloutStatus> = {
         : isSet(object.finished_at)
         ? fromJsonTimestamp(object.finished_at)
         : undefined,
+      strategy: isSet(object.strategy) ? RolloutStrategy.fromJSON(object.strategy) : undefined,
     };
   },
 
@@ -1952,6 +1998,9 @@ export const RolloutStatus: MessageFns<RolloutStatus> = {
     if (message.finishedAt !== undefined) {
       obj.finishedAt = message.finishedAt.toISOString();
     }
+    if (message.strategy !== undefined) {
+      obj.strategy = RolloutStrategy.toJSON(message.strategy);
+    }
     return obj;
   },
 
@@ -1970,6 +2019,9 @@ export const RolloutStatus: MessageFns<RolloutStatus> = {
     message.message = object.message ?? "";
     message.startedAt = object.startedAt ?? undefined;
     message.finishedAt = object.finishedAt ?? undefined;
+    message.strategy = (object.strategy !== undefined && object.strategy !== null)
+      ? RolloutStrategy.fromPartial(object.strategy)
+      : undefined;
     return message;
   },
 };
