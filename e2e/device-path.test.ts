@@ -12,9 +12,10 @@ import { exampleApp, loadExampleApp, type ExampleAppName } from '@wasmbed/exampl
 import { createClient } from '@wasmbed/grpc-kit';
 import { ed25519KeyPairFromSeed } from '@wasmbed/pki';
 import { DevicePhase, DeviceServiceClient, type Device, type GetDeviceResponse } from '@wasmbed/proto';
-import { encodeManifest, moduleSha256, signManifest, type Manifest } from '@wasmbed/protocol';
+import { moduleSha256, type Manifest } from '@wasmbed/protocol';
 import { SimDevice, type DeviceState } from '@wasmbed/sim-device';
 import { eventually } from '@wasmbed/testing';
+import { signedDeployCommand } from './support/publisher';
 import { startStack, type Stack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -80,16 +81,9 @@ function manifestFor(app: ExampleAppName, module: Uint8Array, overrides: Partial
   };
 }
 
+/** Signed by `signer`, always claiming the trusted publisher's key (a forged signature then fails to verify). */
 function deployCommand(appId: string, manifest: Manifest, signer: Uint8Array = publisherSeed): DeployToDevice {
-  const bytes = encodeManifest(manifest);
-  return {
-    type: 'DeployToDevice',
-    appId,
-    revision: manifest.revision,
-    manifest: Buffer.from(bytes).toString('base64'),
-    signature: Buffer.from(signManifest(bytes, signer)).toString('hex'),
-    publisherKey: publisherKeyHex,
-  };
+  return { ...signedDeployCommand(appId, manifest, signer), publisherKey: publisherKeyHex };
 }
 
 async function attestedApp(deviceId: string, appId: string, accept: (app: LivenessRecord['apps'][number]) => boolean): Promise<LivenessRecord['apps'][number]> {
