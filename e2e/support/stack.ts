@@ -8,13 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ensureDevPki, type DevPki } from '@wasmbed/pki';
+import { ensureDevPki, PKI_FILES, type DevPki } from '@wasmbed/pki';
 import { ProcessOutput, freePort, startNatsServer, startServiceProcess, waitForPort, type NatsTestServer, type ServiceProcess } from '@wasmbed/testing';
 
 const ROOT = resolve(__dirname, '..', '..');
 
 export interface StackOptions {
   readonly heartbeatIntervalMs?: number;
+  /** Extra environment for the api (e.g. WASMBED_TRUSTED_PUBLISHER_KEYS). */
+  readonly apiEnv?: Record<string, string>;
   /** Also run the app-controller and the device-controller (default false). */
   readonly controllers?: boolean;
   /** Extra environment for the app-controller. */
@@ -29,9 +31,17 @@ export interface StackOptions {
   readonly gateways?: number;
   /** Also run k8s-sync against this cluster (default: not at all, as without Kubernetes). */
   readonly k8sSync?: { readonly kubeconfigPath: string; readonly namespace: string; readonly env?: Record<string, string> };
+  /**
+   * Also run renode-manager (emulated MCUs on QEMU) against the first gateway, with the
+   * dev PKI's CA as device CA and the stack token as its api and admin token.
+   */
+  readonly renodeManager?: { readonly env?: Record<string, string> };
 }
 
-export type ServiceName = 'api' | 'gateway' | `gateway-${number}` | 'app-controller' | 'device-controller' | 'k8s-sync';
+export type ServiceName = 'api' | 'gateway' | `gateway-${number}` | 'app-controller' | 'device-controller' | 'k8s-sync' | 'renode-manager';
+
+/** renode-manager's commands go to `<subjectPrefix>.<verb>` (NATS request/reply). */
+export const EMU_SUBJECT_PREFIX = 'wasmbed.emu';
 
 /** One of the stack's gateways. */
 export interface StackGateway {
@@ -55,6 +65,8 @@ export interface Stack {
   readonly gateways: readonly StackGateway[];
   /** Base URL of the device-controller's HTTP listener (/status), with `controllers`. */
   readonly deviceControllerHttp?: string;
+  /** Base URL of renode-manager's HTTP listener, with `renodeManager`. */
+  readonly renodeManagerHttp?: string;
   readonly logs: () => string;
   /** SIGKILLs a service (no graceful shutdown), as a crash would. */
   kill(name: ServiceName): Promise<void>;
@@ -82,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       WASMBED_API_GRPC_ADDR: `127.0.0.1:${apiGrpcPort}`,
       WASMBED_API_HTTP_ADDR: `127.0.0.1:${apiHttpPort}`,
       WASMBED_API_TOKENS: tokens,
+      ...options.apiEnv,
     },
   });
   const gateways: StackGateway[] = [];
@@ -146,6 +159,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     });
   }
+  let renodeManagerHttp: string | undefined;
+  if (options.renodeManager) {
+    const emuPort = await freePort();
+    renodeManagerHttp = `http://127.0.0.1:${emuPort}`;
+    specs.set('renode-manager', {
+      main: join(ROOT, 'services/renode-manager/dist/main.js'),
+      port: emuPort,
+      env: {
+        WASMBED_NATS_URL: nats.url,
+        WASMBED_EMU_HTTP_ADDR: `127.0.0.1:${emuPort}`,
+        WASMBED_EMU_ID: 'renode-manager-e2e',
+        WASMBED_EMU_SUBJECT_PREFIX: EMU_SUBJECT_PREFIX,
+        WASMBED_API_GRPC: `127.0.0.1:${apiGrpcPort}`,
+        WASMBED_API_TOKEN: token,
+        WASMBED_EMU_ADMIN_TOKENS: tokens,
+        WASMBED_EMU_GATEWAY: `127.0.0.1:${gwTlsPort}`,
+        // The name on the dev PKI's gateway certificate, which the MCU checks.
+        WASMBED_EMU_GATEWAY_ENDPOINT: `localhost:${gwTlsPort}`,
+        WASMBED_EMU_DEVICE_CA_CERT: pki.files.caCert,
+        WASMBED_EMU_DEVICE_CA_KEY: join(dir, 'pki', PKI_FILES.caKey),
+        WASMBED_EMU_WORK_DIR: join(dir, 'emu'),
+        ...options.renodeManager.env,
+      },
+    });
+  }
   const children = new Map<ServiceName, ServiceProcess>();
   const launch = async (name: ServiceName): Promise<void> => {
     children.set(name, await startServiceProcess({ name, ...specs.get(name)! }, output));
@@ -172,6 +210,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gatewayHttp: `http://127.0.0.1:${gwHttpPort}`,
     gateways,
     ...(deviceControllerHttp ? { deviceControllerHttp } : {}),
+    ...(renodeManagerHttp ? { renodeManagerHttp } : {}),
     logs,
     async kill(name) {
       await children.get(name)?.kill();

@@ -10,8 +10,9 @@
 
 extern wb_provisioning device_provisioning;
 
-/* Encodes the Hello this device would send after the TLS handshake (msgId 1)
- * as a whole frame. Returns its length, 0 on failure. */
+/* Encodes a Hello of this board (msgId 1, runtime "none") as a whole frame,
+ * for the codec self-test and the `hello` command; the agent builds the Hello
+ * it sends itself. Returns its length, 0 on failure. */
 size_t device_hello_frame(uint8_t *buf, size_t cap);
 
 /* Encodes, decodes back and compares the device's Hello: proves the codec on
@@ -22,7 +23,8 @@ int device_protocol_selftest(void);
  * Prints one line; returns 0 on success. */
 int device_heap_selftest(void);
 
-/* The line shell: echo, uptime, stats, hello, help. Never returns. */
-_Noreturn void device_shell(void);
+/* The line shell (echo, uptime, stats, stack, hello, help): handles the
+ * characters received so far and returns. */
+void device_shell_poll(void);
 
 #endif

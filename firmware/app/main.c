@@ -1,12 +1,14 @@
 /* Boot: bring up the board, report it, read and check the provisioning area,
- * self-test heap and protocol codec, start the TLS connection to the gateway
- * over the link UART (polled from the shell's idle loop), then serve the
- * console. The protocol session comes next (see README). */
+ * self-test heap and protocol codec, set up the device agent and start its
+ * TLS connection to the gateway over the link UART. Then the main loop serves
+ * the console and the link, and runs the app the agent started (the session
+ * is served from the app's host calls meanwhile: README, "Running apps"). */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "board.h"
 #include "device.h"
+#include "device_agent.h"
 #include "gateway_link.h"
 #include "serial.h"
 #include "version.h"
@@ -64,7 +66,14 @@ int main(void)
     printf("rng: seeded from the provisioning block (32 bytes)\n");
 
     if (device_protocol_selftest() != 0) halt();
-    gateway_link_start(p);
-    printf("ready in %" PRIu32 " ms; commands: help\n", (uint32_t)board_millis());
-    device_shell();
+    if (gateway_link_prepare(p) == 0) {
+        wb_agent *agent = device_agent_create(p);
+        if (agent != NULL) gateway_link_start(p, agent);
+    }
+    printf("ready in %" PRIu32 " ms; commands: help\n> ", (uint32_t)board_millis());
+    for (;;) {
+        device_service();
+        device_agent_run_pending();
+        board_wait_for_interrupt();
+    }
 }

@@ -27,7 +27,7 @@ size_t device_hello_frame(uint8_t *buf, size_t cap)
     h->arch = text(b->arch);
     h->ram_bytes = b->ram_bytes;
     h->max_frame_bytes = WB_DEVICE_MAX_FRAME_BYTES;
-    /* No WebAssembly runtime yet: the device honestly offers none. */
+    /* A codec self-test: the agent announces the real runtime in its own Hello. */
     h->runtime.name = text("none");
     h->runtime.version = text("0");
     size_t len = 0;

@@ -8,12 +8,13 @@
 #include "device.h"
 #include "gateway_link.h"
 #include "serial.h"
+#include "tls_client.h"
 
 #define LINE_MAX 128
 
 static void cmd_help(void)
 {
-    printf("commands: uptime, stats, hello, help; any other line is echoed back\n");
+    printf("commands: uptime, stats, stack, hello, help; any other line is echoed back\n");
 }
 
 static void cmd_stats(void)
@@ -39,6 +40,10 @@ static void run(const char *line)
         printf("uptime: %" PRIu32 " ms\n", (uint32_t)board_millis());
     } else if (strcmp(line, "stats") == 0) {
         cmd_stats();
+    } else if (strcmp(line, "stack") == 0) {
+        printf("stack: main stack peak %u of %u bytes; TLS heap %u bytes, peak %u since the last connection\n",
+               (unsigned)gateway_link_stack_peak(), (unsigned)(__stack_top - __stack_bottom),
+               (unsigned)wb_tls_heap_in_use(), (unsigned)wb_tls_heap_peak());
     } else if (strcmp(line, "hello") == 0) {
         cmd_hello();
     } else if (strcmp(line, "help") == 0) {
@@ -48,19 +53,15 @@ static void run(const char *line)
     }
 }
 
-_Noreturn void device_shell(void)
+static char line[LINE_MAX + 1];
+static size_t len;
+static uint8_t prev;
+
+/* Takes what the RX interrupt delivered; runs a command per complete line. */
+void device_shell_poll(void)
 {
-    char line[LINE_MAX + 1];
-    size_t len = 0;
-    uint8_t prev = 0;
-    printf("> ");
-    for (;;) {
-        uint8_t c;
-        if (wb_serial_read(&c, 1) == 0) {
-            gateway_link_poll();
-            board_wait_for_interrupt();
-            continue;
-        }
+    uint8_t c;
+    while (wb_serial_read(&c, 1) == 1) {
         if (c == '\n' && prev == '\r') {
             prev = c;
             continue; /* CR LF is one line end */

@@ -106,12 +106,28 @@ static wb_prov_status read_trust(const uint8_t *block, wb_provisioning *out)
     return WB_PROV_OK;
 }
 
+/* Added after version 1 too: the keys an app manifest's publisher must be among. */
+static wb_prov_status read_publishers(const uint8_t *block, wb_provisioning *out)
+{
+    if (all_zero(block, 4)) return WB_PROV_OK;
+    if (memcmp(block, "WBPK", 4) != 0) return WB_PROV_BAD_PUBLISHER_MAGIC;
+    if (le16(block + 4) != 1u) return WB_PROV_BAD_PUBLISHER_VERSION;
+    uint16_t count = le16(block + 6);
+    if (count == 0 || count > WB_PROV_MAX_PUBLISHERS) return WB_PROV_BAD_PUBLISHER_COUNT;
+    size_t covered = WB_PROV_PUBLISHER_HEADER_BYTES + 32u * count;
+    if (le32(block + covered) != wb_crc32(block, covered)) return WB_PROV_BAD_PUBLISHER_CHECKSUM;
+    memcpy(out->publishers, block + WB_PROV_PUBLISHER_HEADER_BYTES, 32u * count);
+    out->publisher_count = (uint8_t)count;
+    return WB_PROV_OK;
+}
+
 wb_prov_status wb_provisioning_read(const uint8_t *area, wb_provisioning *out)
 {
     memset(out, 0, sizeof *out);
     wb_prov_status s = read_endpoint(area, out);
     if (s == WB_PROV_OK) s = read_identity(area + WB_PROV_IDENTITY_OFFSET, out);
     if (s == WB_PROV_OK) s = read_trust(area + WB_PROV_TRUST_OFFSET, out);
+    if (s == WB_PROV_OK) s = read_publishers(area + WB_PROV_PUBLISHER_OFFSET, out);
     return s;
 }
 
@@ -135,6 +151,10 @@ const char *wb_prov_status_text(wb_prov_status status)
     case WB_PROV_BAD_CA_LENGTH: return "CA bundle length out of range (1..1268)";
     case WB_PROV_BAD_TRUST_CHECKSUM: return "trust block CRC-32 mismatch";
     case WB_PROV_BAD_CA: return "CA bundle is not a sequence of DER certificates";
+    case WB_PROV_BAD_PUBLISHER_MAGIC: return "publisher block has a bad magic (expected \"WBPK\")";
+    case WB_PROV_BAD_PUBLISHER_VERSION: return "publisher block version is not 1";
+    case WB_PROV_BAD_PUBLISHER_COUNT: return "publisher key count out of range (1..4)";
+    case WB_PROV_BAD_PUBLISHER_CHECKSUM: return "publisher block CRC-32 mismatch";
     }
     return "unknown provisioning error";
 }

@@ -3,6 +3,10 @@
  * connects to and who it is. Layout (all integers little-endian), see README:
  *
  *   +0x000  u32 endpoint length, then the endpoint "host:port" (seed layout)
+ *   +0x140  publisher block (optional, all zero when absent): publisher keys the
+ *           device trusts for app manifests (none: any publisher, the gateway filters):
+ *           +0x00 magic "WBPK"       +0x04 u16 version (1)   +0x06 u16 key count (1..4)
+ *           +0x08 count × 32 B Ed25519 public keys, then u32 CRC-32 of the block up to here
  *   +0x200  identity block:
  *           +0x00 magic "WBID"       +0x04 u16 version (1)   +0x06 u16 0
  *           +0x08 32 B Ed25519 key seed (the device's private key)
@@ -31,6 +35,9 @@
 #define WB_PROV_TRUST_OFFSET 0xb00u
 #define WB_PROV_TRUST_HEADER_BYTES 0x08u
 #define WB_PROV_TRUST_VERSION 1u
+#define WB_PROV_PUBLISHER_OFFSET 0x140u /* after the longest endpoint (0x107) */
+#define WB_PROV_PUBLISHER_HEADER_BYTES 0x08u
+#define WB_PROV_MAX_PUBLISHERS 4u
 #define WB_PROV_MAX_CA_BYTES (WB_PROV_AREA_BYTES - WB_PROV_TRUST_OFFSET - WB_PROV_TRUST_HEADER_BYTES - 4u) /* 1268 */
 
 typedef enum {
@@ -51,6 +58,10 @@ typedef enum {
     WB_PROV_BAD_CA_LENGTH,
     WB_PROV_BAD_TRUST_CHECKSUM,
     WB_PROV_BAD_CA,
+    WB_PROV_BAD_PUBLISHER_MAGIC,
+    WB_PROV_BAD_PUBLISHER_VERSION,
+    WB_PROV_BAD_PUBLISHER_COUNT,
+    WB_PROV_BAD_PUBLISHER_CHECKSUM,
 } wb_prov_status;
 
 typedef struct {
@@ -65,6 +76,8 @@ typedef struct {
     const uint8_t *ca; /* platform CA bundle in the area; NULL when no trust block */
     uint16_t ca_len;
     uint8_t ca_count;  /* certificates in the bundle */
+    uint8_t publishers[WB_PROV_MAX_PUBLISHERS][32]; /* trusted manifest publishers */
+    uint8_t publisher_count; /* 0: no publisher block (any publisher) */
 } wb_provisioning;
 
 /* Reads and validates the area; on success `out` holds copies of everything but

@@ -103,21 +103,13 @@ static void report_started(void)
     just_started_count = 0;
 }
 
-static const char *end_kind(wb_agent_end_kind kind)
-{
-    static const char *const names[] = {"none", "connect_failed", "transport", "rejected", "bye", "peer_error",
-                                        "protocol_error", "reply_timeout", "pending_timeout", "ack_timeout",
-                                        "msg_id_exhausted", "internal"};
-    return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
-}
-
 static int finish(void)
 {
     flush_output();
     uint32_t delay = wb_agent_on_disconnected(&agent, now_ms());
     const wb_agent_end *end = wb_agent_last_end(&agent);
     fprintf(stderr, "{\"event\":\"closed\",\"kind\":\"%s\",\"code\":\"%s\",\"delayMs\":%u,\"endpoint\":\"%s\"}\n",
-            end_kind(end->kind), end->code, (unsigned)delay, wb_agent_endpoint(&agent));
+            wb_agent_end_kind_text(end->kind), end->code, (unsigned)delay, wb_agent_endpoint(&agent));
     return 0;
 }
 

@@ -199,11 +199,36 @@ static void device_frame(test_peer *p, const uint8_t *payload, uint32_t len)
     p->inbox_count++;
 }
 
+/* The boards send the queue in place (peek, then consume) and decode it as
+ * whole frames (tls/agent_tap.c): it must only ever hold whole frames. */
+static void check_queue_whole_frames(test_peer *p)
+{
+    size_t queued;
+    const uint8_t *q = wb_agent_output_peek(&p->agent, &queued);
+    size_t at = 0;
+    while (queued - at >= 4) at += 4u + ((uint32_t)q[at] << 24 | (uint32_t)q[at + 1] << 16 | (uint32_t)q[at + 2] << 8 | q[at + 3]);
+    CHECK(at == queued && queued == wb_agent_output_pending(&p->agent), "the output queue holds whole frames (%zu of %zu)",
+          at, queued);
+}
+
+/* One MTU of output, alternately through take_output and through peek + consume. */
+static size_t take_some(test_peer *p, uint8_t *buf, size_t cap)
+{
+    if ((p->pumps++ & 1u) == 0) return wb_agent_take_output(&p->agent, buf, cap);
+    size_t queued;
+    const uint8_t *q = wb_agent_output_peek(&p->agent, &queued);
+    size_t n = queued < cap ? queued : cap;
+    memcpy(buf, q, n);
+    wb_agent_output_consume(&p->agent, n);
+    return n;
+}
+
 void peer_pump(test_peer *p)
 {
     uint8_t buf[1500]; /* an MTU at a time, as a TLS record layer might */
     size_t n;
-    while ((n = wb_agent_take_output(&p->agent, buf, sizeof buf)) > 0) {
+    check_queue_whole_frames(p);
+    while ((n = take_some(p, buf, sizeof buf)) > 0) {
         size_t off = 0;
         while (off < n) {
             size_t used = 0;

@@ -87,6 +87,7 @@ typedef struct {
     uint32_t split_rng;
     bool quiet; /* no CHECK per device frame, only counts */
     unsigned bad_device_frames;
+    unsigned pumps; /* alternates take_output and peek + consume */
     /* When set, every byte fed to the agent is appended here (recording a script). */
     uint8_t *record;
     size_t record_len, record_cap;

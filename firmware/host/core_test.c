@@ -324,6 +324,51 @@ static void test_provisioning(void)
     CHECK(wb_crc32((const uint8_t *)"123456789", 9) == 0xcbf43926u, "CRC-32 check value");
 }
 
+/* The optional publisher block at +0x140 (trusted app publishers). */
+static void put_publishers(uint8_t *area, uint16_t count)
+{
+    uint8_t *b = area + 0x140;
+    memcpy(b, "WBPK", 4);
+    put_le16(b + 4, 1);
+    put_le16(b + 6, count);
+    for (uint16_t i = 0; i < count; i++) memset(b + 8 + 32u * i, 0x10 + i, 32);
+    put_le32(b + 8 + 32u * count, wb_crc32(b, 8u + 32u * count));
+}
+
+static void test_publisher_block(void)
+{
+    static uint8_t area[WB_PROV_AREA_BYTES];
+    wb_provisioning p;
+    make_area(area, "gw.example.net:4423", NULL, 0);
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_OK && p.publisher_count == 0, "no publisher block: any publisher");
+    put_publishers(area, 2);
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_OK && p.publisher_count == 2 && p.publishers[0][0] == 0x10 &&
+              p.publishers[1][31] == 0x11,
+          "two trusted publishers");
+    /* The longest endpoint (259 bytes) ends before the block. */
+    char endpoint[260];
+    memset(endpoint, 'a', 253);
+    memcpy(endpoint + 253, ":65535", 7);
+    make_area(area, endpoint, NULL, 0);
+    put_publishers(area, 4);
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_OK && p.publisher_count == 4 && strlen(p.endpoint) == 259,
+          "the longest endpoint next to four publishers");
+    make_area(area, "gw:1", NULL, 0);
+    put_publishers(area, 1);
+    memcpy(area + 0x140, "WBPX", 4);
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_BAD_PUBLISHER_MAGIC, "publisher block with a bad magic");
+    put_publishers(area, 1);
+    put_le16(area + 0x144, 2);
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_BAD_PUBLISHER_VERSION, "publisher block version 2");
+    put_publishers(area, 5);
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_BAD_PUBLISHER_COUNT, "five publishers");
+    put_publishers(area, 0);
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_BAD_PUBLISHER_COUNT, "a block without keys");
+    put_publishers(area, 1);
+    area[0x148] ^= 1;
+    CHECK(wb_provisioning_read(area, &p) == WB_PROV_BAD_PUBLISHER_CHECKSUM, "a publisher key bit flipped");
+}
+
 static void test_endpoint_syntax(void)
 {
     static const char *const valid[] = {"gw-eu-2.example.net:4423", "10.0.0.7:1", "[2001:db8::7]:65535", "localhost:4423"};
@@ -383,6 +428,7 @@ int main(void)
     test_encoder_validation();
     test_framing();
     test_provisioning();
+    test_publisher_block();
     test_endpoint_syntax();
     test_serial();
     return check_report("core_test");

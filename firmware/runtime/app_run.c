@@ -272,6 +272,8 @@ static wb_app_reason call_entry(const wb_app_spec *spec, const run_resources *r,
         return WB_APP_INVALID_MODULE;
     }
 
+    const wb_app_host *host = wb_run.host;
+    if (host->entered != NULL) host->entered(host->ctx);
     uint32_t irq = board_irq_save();
     wb_run.exec_env = r->exec_env;
     wb_run.log_text = r->log_text;

@@ -67,13 +67,13 @@ static void n_log(wasm_exec_env_t env, uint64_t *args)
 {
     int32_t level = arg_i32(args, 0);
     uint32_t len = (uint32_t)arg_i32(args, 2);
-    if (level < WB_LOG_DEBUG || level > WB_LOG_ERROR) {
+    if (level < WB_APP_LOG_DEBUG || level > WB_APP_LOG_ERROR) {
         trap(env, "log: level %" PRId32 " is not 0..3", level);
         return;
     }
     const uint8_t *bytes = guest_bytes(env, "log", (uint32_t)arg_i32(args, 1), len);
     if (bytes == NULL) return;
-    wb_app_log record = {.level = (wb_app_log_level)level, .text = wb_run.log_text, .at_ms = wb_run_now_ms()};
+    wb_app_log_record record = {.level = (wb_app_log_level)level, .text = wb_run.log_text, .at_ms = wb_run_now_ms()};
     record.len = wb_utf8_log_text(bytes, len, WB_APP_LOG_MAX_BYTES, wb_run.log_text, &record.truncated);
     wb_run.host->log(wb_run.host->ctx, &record);
 }

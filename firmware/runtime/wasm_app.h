@@ -70,7 +70,8 @@ typedef struct {
 
 void wb_app_spec_from_manifest(wb_app_spec *spec, const wb_manifest *manifest);
 
-typedef enum { WB_LOG_DEBUG, WB_LOG_INFO, WB_LOG_WARN, WB_LOG_ERROR } wb_app_log_level;
+/* Prefixed apart from proto/messages.h's wb_log_level, so one file can include both. */
+typedef enum { WB_APP_LOG_DEBUG, WB_APP_LOG_INFO, WB_APP_LOG_WARN, WB_APP_LOG_ERROR } wb_app_log_level;
 
 typedef struct {
     wb_app_log_level level;
@@ -78,19 +79,22 @@ typedef struct {
     size_t len;
     bool truncated;   /* the app passed more than WB_APP_LOG_MAX_BYTES bytes */
     uint64_t at_ms;   /* now_ms of the call */
-} wb_app_log;
+} wb_app_log_record;
 
 /* The device's side of the host functions. */
 typedef struct {
     void *ctx;
     /* Required: one log record (the device log path: AppLog once the protocol session runs). */
-    void (*log)(void *ctx, const wb_app_log *record);
+    void (*log)(void *ctx, const wb_app_log_record *record);
     /* 32 random bits; NULL: the device does not offer wasmbed.random_u32. */
     uint32_t (*random_u32)(void *ctx);
     /* Called repeatedly while the app sleeps, until board_millis() reaches
      * until_ms; may return early (the device serves its session here). NULL:
      * wait for interrupts. A stop requested from here ends the run. */
     void (*idle)(void *ctx, uint64_t until_ms);
+    /* Optional: the load checks passed and the entry point is about to be
+     * called (the protocol's "running"). */
+    void (*entered)(void *ctx);
 } wb_app_host;
 
 /* Starts WAMR (on the system allocator). Idempotent; false if WAMR cannot start. */

@@ -214,7 +214,10 @@ test('enrolls, heartbeats, installs hello.wasm, stops it and follows a redirect'
     const first = await gw.next('Heartbeat', 3000);
     const second = await gw.next('Heartbeat', 3000);
     expect([first.body.seq, second.body.seq]).toEqual([1, 2]);
-    expect(second.body.uptimeMs - first.body.uptimeMs).toBeGreaterThanOrEqual(1000);
+    // Heartbeats keep the rhythm set at Welcome (a late one does not push the next), and each
+    // leaves at the first poll after it is due: on a loaded host the gap is the interval ± that lag.
+    expect(second.body.uptimeMs - first.body.uptimeMs).toBeGreaterThan(500);
+    expect(second.body.uptimeMs - first.body.uptimeMs).toBeLessThan(1500);
 
     const deploy = gw.send(signedDeploy(hello, 'hello', 1));
     // Fewer bytes per chunk than asked for: the device keeps asking from where it is.

@@ -4,20 +4,18 @@
 // CA of the dev PKI), then Hello and the gateway's answer. The same C code is
 // also run on the host under ASan/UBSan (build/host/tls_probe).
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { Server as TlsServer } from 'node:tls';
 import { promisify } from 'node:util';
-import { createCertificateAuthority, ed25519KeyPairFromSeed, issueDeviceCertificate, issueServerCertificate, type CertificateAuthority } from '@wasmbed/pki';
+import { createCertificateAuthority } from '@wasmbed/pki';
 import { encodeMessageFrame, FrameDecoder, decodeDeviceMessage, type GatewayMessage } from '@wasmbed/protocol';
-import { eventually, freePort } from '@wasmbed/testing';
-import { BOARDS, QemuConsole, type BoardSpec } from './qemu-console';
+import { eventually } from '@wasmbed/testing';
+import { BOARDS } from './qemu-console';
+import { startTlsServer } from './support/scripted-gateway';
 import { startGatewayUnderTest, type GatewayUnderTest } from './support/gateway-under-test';
-import { bridgeSerialToGateway, type SerialBridge } from './support/serial-bridge';
+import { bootDevice, provisionDevice, type ProvisionedDevice, type RunningDevice } from './support/emulated-device';
 
 const run = promisify(execFile);
 const FIRMWARE = join(__dirname, '..');
@@ -39,72 +37,24 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 }, 60_000);
 
-interface Device {
-  readonly deviceId: string;
-  readonly publicKeyHex: string;
-  readonly image: string;
-}
+type Device = ProvisionedDevice;
+type Running = RunningDevice;
 
-/** A key seed, a device certificate from the platform CA, and a provisioning image whose trust block holds that CA. */
-async function provisionDevice(deviceId: string, endpointPort: number): Promise<Device> {
-  const ca = Buffer.from(gw.pki.ca.certDer);
-  const seed = createHash('sha256').update(`tls-test-key-${deviceId}`).digest();
-  const publicKey = ed25519KeyPairFromSeed(seed).publicKey;
-  const cert = await issueDeviceCertificate(gw.pki.ca, { deviceId, publicKey, validityDays: 1 });
-  const certFile = join(work, `${deviceId}.der`);
-  const caFile = join(work, `${deviceId}-ca.der`);
-  const image = join(work, `${deviceId}.prov`);
-  await writeFile(certFile, cert.certDer);
-  await writeFile(caFile, ca);
-  const rngSeed = createHash('sha256').update(`tls-test-rng-${deviceId}`).digest('hex');
-  const args = ['--out', image, '--endpoint', `localhost:${endpointPort}`, '--key-seed', seed.toString('hex'), '--rng-seed', rngSeed];
-  const { stdout } = await run('node', [join(FIRMWARE, 'tools/provision.mjs'), ...args, '--cert-der', certFile, '--ca-der', caFile]);
-  expect(JSON.parse(stdout)).toMatchObject({ caBytes: ca.length, certBytes: cert.certDer.length });
-  return { deviceId, publicKeyHex: Buffer.from(publicKey).toString('hex'), image };
-}
-
-/** QEMU serves the link UART as a TCP server (it waits for the bridge before starting the CPU). */
-function linkArgs(board: BoardSpec, port: number): string[] {
-  return board.name === 'riscv32-virt'
-    ? ['-chardev', `socket,id=link,host=127.0.0.1,port=${port},server=on,wait=on`, '-device', 'pci-serial,chardev=link']
-    : ['-serial', `tcp:127.0.0.1:${port},server=on,wait=on`];
-}
-
-interface Running {
-  readonly qemu: QemuConsole;
-  readonly bridge: SerialBridge;
-}
-
-async function boot(board: BoardSpec, device: Device, gatewayPort: number): Promise<Running> {
-  const linkPort = await freePort();
-  const elf = join(FIRMWARE, 'build', board.name, 'wasmbed.elf');
-  const [qemu, bridge] = await Promise.all([
-    QemuConsole.boot(board, elf, device.image, linkArgs(board, linkPort)),
-    bridgeSerialToGateway(linkPort, '127.0.0.1', gatewayPort),
-  ]);
-  return { qemu, bridge };
-}
-
-/** A TLS 1.3 server with a certificate for localhost from `ca`, requesting (not verifying) client certificates. */
-async function startTlsServer(ca: CertificateAuthority, onSocket: (socket: TLSSocket) => void): Promise<{ server: TlsServer; port: number; clientErrors: string[] }> {
-  const cert = await issueServerCertificate(ca, { commonName: 'scripted', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1 });
-  const clientErrors: string[] = [];
-  const server = createTlsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.3', requestCert: true, rejectUnauthorized: false }, onSocket);
-  server.on('tlsClientError', (err) => clientErrors.push(err.message));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, port: (server.address() as AddressInfo).port, clientErrors };
+function provision(deviceId: string, endpointPort: number): Promise<Device> {
+  return provisionDevice(deviceId, { dir: work, ca: gw.pki.ca, endpointPort });
 }
 
 const measured = new Map<string, { handshakeMs: number; heapPeak: number; stackPeak: number }>();
 
 describe('host build of the TLS layer (ASan/UBSan)', () => {
   it('completes TLS 1.3 with mutual auth against the real gateway and gets Welcome', async () => {
-    const device = await provisionDevice('fw-tls-host', gw.tlsPort);
+    const device = await provision('fw-tls-host', gw.tlsPort);
     await gw.registerDevice(device.deviceId, device.publicKeyHex, 'host', 'x86_64');
-    const { stdout } = await run(join(FIRMWARE, 'build/host/tls_probe'), [device.image, '127.0.0.1', String(gw.tlsPort)], { timeout: 60_000 });
+    const { stdout } = await run(join(FIRMWARE, 'build/host/tls_probe'), [device.image, '127.0.0.1', String(gw.tlsPort)], { timeout: 60_000 }).catch((err: { stdout?: string; stderr?: string }) => {
+      throw new Error(`tls_probe failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    });
     expect(stdout).toMatch(/tls: handshake ok in \d+ ms: TLS13-CHACHA20-POLY1305-SHA256 X25519, gateway certificate verified, max record 4096 bytes/);
-    expect(stdout).toContain(`gateway: Welcome #1 (corr 1) deviceId=${device.deviceId} gatewayId=gateway-fw`);
+    expect(stdout).toMatch(new RegExp(`agent: welcome deviceId=${device.deviceId} at \\d+ ms`));
     expect(stdout).toContain('tls_probe: ok; TLS heap now 0 bytes');
   });
 });
@@ -121,15 +71,15 @@ describe.each(BOARDS)('$name over its link UART', (board) => {
     rogue = undefined;
   });
 
-  it('completes TLS 1.3 with mutual auth to the real gateway, sends Hello and gets Welcome', async () => {
-    const device = await provisionDevice(`fw-tls-${board.name}`, gw.tlsPort);
+  it('completes TLS 1.3 with mutual auth to the real gateway, and its agent gets Welcome', async () => {
+    const device = await provision(`fw-tls-${board.name}`, gw.tlsPort);
     await gw.registerDevice(device.deviceId, device.publicKeyHex, board.name, board.arch);
-    running = await boot(board, device, gw.tlsPort);
+    running = await bootDevice(board, device, gw.tlsPort);
     const { qemu } = running;
 
     const handshake = await qemu.waitFor(/tls: handshake ok in (\d+) ms: (\S+) (\S+), gateway certificate verified, max record (\d+) bytes, TLS heap peak (\d+) bytes/);
     expect(handshake.slice(2, 5)).toEqual(['TLS13-CHACHA20-POLY1305-SHA256', 'X25519', '4096']);
-    await qemu.waitFor(new RegExp(`gateway: Welcome #1 \\(corr 1\\) deviceId=${device.deviceId} gatewayId=gateway-fw heartbeatIntervalMs=\\d+`));
+    await qemu.waitFor(new RegExp(`agent: welcome deviceId=${device.deviceId} at \\d+ ms`));
     const stack = await qemu.waitFor(/tls: main stack peak (\d+) of 8192 bytes/);
     expect(qemu.output).toContain('platform CA: 1 certificate(s)');
     expect(qemu.output).not.toContain('FAILED');
@@ -155,16 +105,16 @@ describe.each(BOARDS)('$name over its link UART', (board) => {
     });
     rogue = started.server;
 
-    const device = await provisionDevice(`fw-rogue-${board.name}`, started.port);
-    running = await boot(board, device, started.port);
+    const device = await provision(`fw-rogue-${board.name}`, started.port);
+    running = await bootDevice(board, device, started.port);
     const { qemu } = running;
     await qemu.waitFor(/tls: FAILED handshake: gateway certificate is not issued by the provisioned platform CA \(wolfSSL -188\)/);
-    await qemu.waitFor(/tls: next attempt in \d+ ms/);
+    await qemu.waitFor(/agent: session ended: connect_failed; next attempt in \d+ ms at localhost:\d+/);
     // The MCU told the server why, with a TLS alert, and never finished the handshake.
     await eventually('the rogue server to see the alert', () => (started.clientErrors.length > 0 ? started.clientErrors : undefined), 10_000);
     expect(started.clientErrors[0]).toMatch(/alert/i);
     expect(completed).toBe(0);
-    expect(qemu.output).not.toContain('Hello sent');
+    expect(qemu.output).not.toContain('agent: welcome');
     expect(qemu.output).not.toContain('FAULT');
     await qemu.command('uptime', /uptime: \d+ ms/);
   });
@@ -191,14 +141,16 @@ describe.each(BOARDS)('$name over its link UART', (board) => {
     });
     rogue = started.server;
 
-    const device = await provisionDevice(`fw-burst-${board.name}`, started.port);
-    running = await boot(board, device, started.port);
+    const device = await provision(`fw-burst-${board.name}`, started.port);
+    running = await bootDevice(board, device, started.port);
     const { qemu } = running;
-    const link = await qemu.waitFor(/link: rx_bytes=(\d+) tx_bytes=\d+ rx_holds=(\d+) rx_overruns=(\d+)/, 30_000);
+    await qemu.waitFor(/agent: session ended: bye shutdown;/, 30_000);
+    // Printed when the next connection starts: the counts of the first one.
+    const link = await qemu.waitFor(/link: rx_bytes=([1-9]\d*) tx_bytes=\d+ rx_holds=(\d+) rx_overruns=(\d+)/, 30_000);
     expect(hello).toMatchObject({ type: 'Hello', body: { board: board.name } });
-    expect(qemu.output).toContain('gateway: Welcome #1 (corr 1) deviceId=burst gatewayId=scripted');
-    for (let i = 0; i < burst; i++) expect(qemu.output).toContain(`gateway: Error #${i + 2} (corr 0) code=internal message=${i}:xxx`);
-    expect(qemu.output).toContain(`gateway: Bye #${burst + 2} (corr 0) reason=shutdown`);
+    // The agent took every frame (a lost byte would be a framing or msgId violation: a fatal Error instead of the Bye).
+    expect(qemu.output).toContain('agent: welcome deviceId=burst');
+    expect(qemu.output).toContain('agent: session ended: bye shutdown;');
     expect(Number(link[1])).toBeGreaterThan(burst * 200);
     expect(Number(link[3])).toBe(0);
     console.log(`${board.name}: ${link[1]} bytes over the link, RX flow control held the UART ${link[2]} times, 0 overruns`);
@@ -209,13 +161,13 @@ describe('mps2-an385 enrollment', () => {
   it('an unknown device in the pairing window gets EnrollmentPending and stays connected', async () => {
     const board = BOARDS[0]!;
     await gw.openPairing();
-    const device = await provisionDevice('fw-tls-unknown', gw.tlsPort);
-    const running = await boot(board, device, gw.tlsPort);
+    const device = await provision('fw-tls-unknown', gw.tlsPort);
+    const running = await bootDevice(board, device, gw.tlsPort);
     try {
-      await running.qemu.waitFor(/gateway: EnrollmentPending #1 \(corr 1\) reason=\S.* retryAfterMs=\d+/);
+      await running.qemu.waitFor(/agent: enrollment pending at \d+ ms/);
       await eventually('DeviceEnrollmentRequested', async () => (await gw.deviceEventTypes(device.deviceId)).includes('DeviceEnrollmentRequested') || undefined, 15_000, gw.logs);
       expect(await gw.deviceEventTypes(device.deviceId)).not.toContain('DeviceEnrolled');
-      expect(running.qemu.output).not.toContain('tls: next attempt');
+      expect(running.qemu.output).not.toContain('agent: session ended');
     } finally {
       running.bridge.close();
       await running.qemu.stop();
@@ -237,7 +189,7 @@ describe('footprint', () => {
         return [Number(m![1]), Number(m![2])];
       };
       const [wolfFlash] = row(/wolfSSL \(TLS 1\.3 client, minimal build\)/);
-      const [glueFlash, glueRam] = row(/TLS glue: session, I\/O, entropy \(tls\)/);
+      const [glueFlash, glueRam] = row(/TLS glue: session, agent link, I\/O, entropy \(tls\)/);
       const [flash, staticRam] = row(/total/);
       const fixed = report.match(/interrupt stack (\d+), provisioning area (\d+), main stack (\d+)/)!.slice(1).map(Number);
       const tlsHeap = measured.get(board.name)?.heapPeak ?? 0;

@@ -207,7 +207,9 @@ wb_tls_status wb_tls_handshake(wb_tls *t)
 int wb_tls_read(wb_tls *t, uint8_t *buf, size_t len)
 {
     int n = wolfSSL_read(t->ssl, buf, (int)len);
-    return n > 0 ? n : status_of(t, n);
+    if (n > 0) return n;
+    int s = status_of(t, n);
+    return s == WB_TLS_AGAIN ? 0 : s == WB_TLS_CLOSED ? WB_TLS_READ_CLOSED : WB_TLS_READ_FAILED;
 }
 
 wb_tls_status wb_tls_write(wb_tls *t, const uint8_t *buf, size_t len)

@@ -43,7 +43,11 @@ int wb_tls_global_init(void);
  * failure (bad CA/certificate/key, out of memory). */
 wb_tls *wb_tls_open(const wb_tls_identity *id, const wb_tls_io *io);
 wb_tls_status wb_tls_handshake(wb_tls *t);
-/* Bytes read (> 0), or WB_TLS_AGAIN / WB_TLS_CLOSED / WB_TLS_FAILED. */
+/* Bytes read (> 0); 0 when none are available now; WB_TLS_READ_CLOSED
+ * (close_notify) or WB_TLS_READ_FAILED. (Not the wb_tls_status codes: AGAIN
+ * and CLOSED would read as 1 and 2 bytes.) */
+#define WB_TLS_READ_FAILED (-1)
+#define WB_TLS_READ_CLOSED (-2)
 int wb_tls_read(wb_tls *t, uint8_t *buf, size_t len);
 /* Writes all of buf (blocking on the transport's own terms); WB_TLS_OK or WB_TLS_FAILED. */
 wb_tls_status wb_tls_write(wb_tls *t, const uint8_t *buf, size_t len);

@@ -10,11 +10,14 @@ import { readFileSync } from 'node:fs';
 const COMPONENTS = [
   ['protocol codec (core/proto)', /\/obj\/core\/proto\//],
   ['crypto: SHA-256/512, Ed25519 (core/crypto)', /\/obj\/core\/crypto\//],
+  ['device agent: protocol session (core/agent)', /\/obj\/core\/agent\//],
   ['provisioning + serial rings (core)', /\/obj\/core\/[^/]+\.o$/],
   ['application: boot, shell, self-tests (app)', /\/obj\/app\//],
   ['board: start-up, vectors, UART, timer (boards)', /\/obj\/boards\//],
-  ['TLS glue: session, I/O, entropy (tls)', /\/obj\/tls\//],
+  ['TLS glue: session, agent link, I/O, entropy (tls)', /\/obj\/tls\//],
   ['wolfSSL (TLS 1.3 client, minimal build)', /libwolfssl\.a/],
+  ['runtime: load checks, host ABI, limits (runtime)', /libwbruntime\.a/],
+  ['WAMR: loader, interpreter, platform layer', /libwamr\.a/],
   ['picolibc (printf, malloc, string)', /libc\.a\(|libc\.a$/],
   ['libgcc (64-bit arithmetic)', /libgcc\.a/],
 ];

@@ -5,10 +5,11 @@
 // identity block at +0x200 (magic "WBID", version, Ed25519 key seed, RNG seed,
 // certificate DER, CRC-32) and, with --ca-der, the trust block at +0xb00 (magic
 // "WBCA", version, the platform CA certificates the device verifies its gateway
-// against, CRC-32). Prints a JSON summary with the device public key.
+// against, CRC-32) and, with --publisher-key, the publisher block at +0x140
+// (magic "WBPK", version, count, the app publishers' Ed25519 keys, CRC-32). Prints a JSON summary with the device public key.
 //
 //   node provision.mjs --out prov.bin --endpoint 127.0.0.1:4423
-//        [--key-seed <64 hex>] [--rng-seed <64 hex>] [--cert-der cert.der] [--ca-der ca.der ...]
+//        [--key-seed <64 hex>] [--rng-seed <64 hex>] [--cert-der cert.der] [--ca-der ca.der ...] [--publisher-key <64 hex> ...]
 // Seeds default to fresh random bytes.
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,9 @@ const IDENTITY_OFFSET = 0x200;
 const HEADER_BYTES = 0x4c;
 const MAX_CERT_BYTES = 2048;
 const TRUST_OFFSET = 0xb00;
+// Optional: the Ed25519 keys of app publishers the device trusts.
+const PUBLISHER_OFFSET = 0x140;
+const MAX_PUBLISHERS = 4;
 const TRUST_HEADER_BYTES = 8;
 const MAX_CA_BYTES = AREA_BYTES - TRUST_OFFSET - TRUST_HEADER_BYTES - 4;
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -44,6 +48,7 @@ const { values } = parseArgs({
     'rng-seed': { type: 'string' },
     'cert-der': { type: 'string' },
     'ca-der': { type: 'string', multiple: true },
+    'publisher-key': { type: 'string', multiple: true },
   },
 });
 if (!values.out || !values.endpoint) fail('usage: --out <file> --endpoint <host:port> [--key-seed hex] [--rng-seed hex] [--cert-der file] [--ca-der file ...]');
@@ -58,6 +63,9 @@ const cas = (values['ca-der'] ?? []).map((file) => readFileSync(file));
 if (cas.some((ca) => ca[0] !== 0x30)) fail('--ca-der files must be DER certificates');
 const bundle = Buffer.concat(cas);
 if (bundle.length > MAX_CA_BYTES) fail(`CA bundle of ${bundle.length} bytes exceeds ${MAX_CA_BYTES}`);
+
+const publishers = (values['publisher-key'] ?? []).map((hex) => seed(hex, 'publisher-key'));
+if (publishers.length > MAX_PUBLISHERS) fail(`at most ${MAX_PUBLISHERS} --publisher-key`);
 
 const area = Buffer.alloc(AREA_BYTES);
 area.writeUInt32LE(endpoint.length, 0);
@@ -81,9 +89,18 @@ if (bundle.length > 0) {
   trust.writeUInt32LE(crc32(trust.subarray(0, TRUST_HEADER_BYTES + bundle.length)), TRUST_HEADER_BYTES + bundle.length);
 }
 
+if (publishers.length > 0) {
+  const pk = area.subarray(PUBLISHER_OFFSET);
+  pk.write('WBPK', 0, 'latin1');
+  pk.writeUInt16LE(1, 0x04);
+  pk.writeUInt16LE(publishers.length, 0x06);
+  Buffer.concat(publishers).copy(pk, 8);
+  pk.writeUInt32LE(crc32(pk.subarray(0, 8 + 32 * publishers.length)), 8 + 32 * publishers.length);
+}
+
 writeFileSync(values.out, area);
 const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, keySeed]), format: 'der', type: 'pkcs8' });
 const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(12);
 console.log(
-  JSON.stringify({ file: values.out, bytes: AREA_BYTES, endpoint: values.endpoint, publicKey: publicKey.toString('hex'), certBytes: cert.length, caBytes: bundle.length }),
+  JSON.stringify({ file: values.out, bytes: AREA_BYTES, endpoint: values.endpoint, publicKey: publicKey.toString('hex'), certBytes: cert.length, caBytes: bundle.length, publisherKeys: publishers.length }),
 );

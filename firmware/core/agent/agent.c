@@ -404,3 +404,12 @@ const wb_agent_app *wb_agent_find_app(const wb_agent *a, const char *app_id)
 {
     return agent_app_find((wb_agent *)a, (const uint8_t *)app_id, strlen(app_id));
 }
+
+const char *wb_agent_end_kind_text(wb_agent_end_kind kind)
+{
+    static const char *const names[] = {"none", "connect_failed", "transport", "rejected", "bye", "peer_error",
+                                        "protocol_error", "reply_timeout", "pending_timeout", "ack_timeout",
+                                        "msg_id_exhausted", "internal"};
+    _Static_assert(sizeof names / sizeof names[0] == WB_AGENT_END_INTERNAL + 1, "one name per wb_agent_end_kind");
+    return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
+}

@@ -333,6 +333,10 @@ uint64_t wb_agent_next_wakeup(const wb_agent *a);
 /* Moves up to cap queued bytes into buf; returns how many. */
 size_t wb_agent_take_output(wb_agent *a, uint8_t *buf, size_t cap);
 size_t wb_agent_output_pending(const wb_agent *a);
+/* The queued bytes in place (whole frames), and dropping the first n once
+ * sent: the same as take_output without a second buffer. */
+const uint8_t *wb_agent_output_peek(const wb_agent *a, size_t *len);
+void wb_agent_output_consume(wb_agent *a, size_t n);
 
 /* The connection is gone (or a connection attempt failed): ends the session
  * and returns how long to wait before connecting again, in ms (backoff with
@@ -355,6 +359,8 @@ wb_agent_phase wb_agent_phase_of(const wb_agent *a);
 /* "host:port" to dial next: the provisioned gateway unless a Bye moved the device. */
 const char *wb_agent_endpoint(const wb_agent *a);
 const wb_agent_end *wb_agent_last_end(const wb_agent *a);
+/* "connect_failed", "transport", "bye", "ack_timeout", … (console lines, test output). */
+const char *wb_agent_end_kind_text(wb_agent_end_kind kind);
 /* deviceId of the last Welcome ("" before). */
 const char *wb_agent_device_id(const wb_agent *a);
 /* Device time for logs: the gateway's serverTimeMs advanced by the local clock. */

@@ -43,6 +43,19 @@ size_t wb_agent_take_output(wb_agent *a, uint8_t *buf, size_t cap)
     return n;
 }
 
+const uint8_t *wb_agent_output_peek(const wb_agent *a, size_t *len)
+{
+    *len = a->tx_len;
+    return a->cfg.tx_buf;
+}
+
+void wb_agent_output_consume(wb_agent *a, size_t n)
+{
+    if (n > a->tx_len) n = a->tx_len;
+    memmove(a->cfg.tx_buf, a->cfg.tx_buf + n, a->tx_len - n);
+    a->tx_len -= (uint32_t)n;
+}
+
 size_t wb_agent_output_pending(const wb_agent *a)
 {
     return a->tx_len;

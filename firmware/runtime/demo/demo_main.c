@@ -46,7 +46,7 @@ static const scenario scenarios[] = {
 
 static const char *current_label;
 
-static void on_log(void *ctx, const wb_app_log *record)
+static void on_log(void *ctx, const wb_app_log_record *record)
 {
     (void)ctx;
     static const char *const levels[] = {"debug", "info", "warn", "error"};

@@ -43,7 +43,7 @@ static void print_json_string(const char *s, size_t len)
     putchar('"');
 }
 
-static void on_log(void *ctx, const wb_app_log *record)
+static void on_log(void *ctx, const wb_app_log_record *record)
 {
     (void)ctx;
     static const char *const levels[] = {"debug", "info", "warn", "error"};

@@ -47,7 +47,7 @@ typedef struct {
     unsigned logs;
 } fuzz_ctx;
 
-static void on_log(void *ctx, const wb_app_log *record)
+static void on_log(void *ctx, const wb_app_log_record *record)
 {
     ((fuzz_ctx *)ctx)->logs++;
     (void)record;

@@ -49,7 +49,7 @@ typedef struct {
     test_sleeper sleeper;
 } host_ctx;
 
-static void on_log(void *ctx, const wb_app_log *record)
+static void on_log(void *ctx, const wb_app_log_record *record)
 {
     host_ctx *h = ctx;
     static const char *const levels[] = {"debug", "info", "warn", "error"};

@@ -17,6 +17,8 @@ export interface GatewayUnderTest {
   readonly tlsPort: number;
   readonly pki: DevPki;
   readonly store: JetStreamEventStore;
+  /** The gateway's NATS: the device bus (commands, status, logs, liveness, modules). */
+  readonly nc: NatsConnection;
   /** Registers a device's key, as an operator would: its next Hello gets Welcome. */
   registerDevice(deviceId: string, publicKeyHex: string, board: string, architecture: string): Promise<void>;
   /** Opens this gateway's pairing window (unknown devices then wait for approval). */
@@ -26,8 +28,13 @@ export interface GatewayUnderTest {
   stop(): Promise<void>;
 }
 
+export interface GatewayOptions {
+  /** Welcome's heartbeatIntervalMs (the gateway's default is 30 s). */
+  readonly heartbeatIntervalMs?: number;
+}
+
 /** Auto-approval off: an unknown device in the pairing window gets EnrollmentPending. */
-export async function startGatewayUnderTest(): Promise<GatewayUnderTest> {
+export async function startGatewayUnderTest(options: GatewayOptions = {}): Promise<GatewayUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'wasmbed-fw-tls-'));
   const nats: NatsTestServer = await startNatsServer();
   const pki = await ensureDevPki(join(dir, 'pki'), { gatewayHosts: ['127.0.0.1', 'localhost'] });
@@ -54,6 +61,7 @@ export async function startGatewayUnderTest(): Promise<GatewayUnderTest> {
           WASMBED_GATEWAY_ADMIN_TOKENS: tokens,
           WASMBED_GATEWAY_AUTO_APPROVE: 'false',
           WASMBED_LOG_LEVEL: 'info',
+          ...(options.heartbeatIntervalMs ? { WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs) } : {}),
         },
       },
       output,
@@ -86,6 +94,7 @@ export async function startGatewayUnderTest(): Promise<GatewayUnderTest> {
     tlsPort,
     pki,
     store,
+    nc: connection,
     registerDevice,
     async openPairing() {
       const res = await fetch(`http://127.0.0.1:${httpPort}/admin/pairing`, {

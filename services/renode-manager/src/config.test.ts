@@ -27,6 +27,7 @@ describe('loadRenodeManagerConfig', () => {
       gatewayEndpoint: '127.0.0.1:4423',
       deviceCa: { certFile: '/pki/ca.crt', keyFile: '/pki/ca.key' },
       gatewayCaFile: null,
+      publisherKeys: [],
       certificateValidityDays: 365,
       // The repository's firmware build, wherever the service runs from (src or dist).
       firmwareDir: resolve(__dirname, '..', '..', '..', 'firmware', 'build'),
@@ -56,6 +57,7 @@ describe('loadRenodeManagerConfig', () => {
       WASMBED_EMU_GATEWAY_ENDPOINT: 'gw-1.wasmbed.test:4423',
       WASMBED_EMU_GATEWAY_CA: '/pki/gateway-ca.pem',
       WASMBED_EMU_CERT_VALIDITY_DAYS: '30',
+      WASMBED_EMU_PUBLISHER_KEYS: ` ${'AB'.repeat(32)}, ${'cd'.repeat(32)} ,${'ab'.repeat(32)}`,
       WASMBED_EMU_FIRMWARE_DIR: '/opt/wasmbed/firmware',
       WASMBED_EMU_WORK_DIR: '/var/lib/wasmbed-emu',
       WASMBED_EMU_BACKENDS: ' qemu, qemu ',
@@ -79,6 +81,8 @@ describe('loadRenodeManagerConfig', () => {
       gateway: { host: '10.0.0.5', port: 4423 },
       gatewayEndpoint: 'gw-1.wasmbed.test:4423',
       gatewayCaFile: '/pki/gateway-ca.pem',
+      // Lowercased and deduplicated.
+      publisherKeys: [Buffer.alloc(32, 0xab), Buffer.alloc(32, 0xcd)],
       certificateValidityDays: 30,
       firmwareDir: '/opt/wasmbed/firmware',
       workDir: '/var/lib/wasmbed-emu',
@@ -103,6 +107,7 @@ describe('loadRenodeManagerConfig', () => {
       WASMBED_EMU_WORK_DIR: '/tmp/with space',
       WASMBED_EMU_BACKENDS: 'qemu,docker',
       WASMBED_EMU_ADMIN_TOKENS: 'not json',
+      WASMBED_EMU_PUBLISHER_KEYS: 'abc',
     });
     const vars = err.issues.map((issue) => issue.split(' ')[0]);
     expect(vars).toEqual(
@@ -116,10 +121,16 @@ describe('loadRenodeManagerConfig', () => {
         'WASMBED_EMU_GATEWAY_ENDPOINT',
         'WASMBED_EMU_WORK_DIR',
         'WASMBED_EMU_ADMIN_TOKENS',
+        'WASMBED_EMU_PUBLISHER_KEYS.0',
       ]),
     );
     expect(err.issues.some((issue) => issue.startsWith('WASMBED_EMU_BACKENDS'))).toBe(true);
     expect(err.message).toMatch(/^invalid renode-manager configuration:/);
+  });
+
+  it("takes at most the 4 publisher keys a device's publisher block holds", () => {
+    const keys = [1, 2, 3, 4, 5].map((n) => String(n).repeat(64)).join(',');
+    expect(configError({ ...REQUIRED, WASMBED_EMU_PUBLISHER_KEYS: keys }).message).toContain('at most 4 keys');
   });
 
   it('needs an explicit endpoint when the bridge target is nothing a device can dial', () => {

@@ -6,7 +6,7 @@ import { apiTokensSchema, hostPortSchema, logLevelSchema, parseEnvConfig, type A
 import { z } from 'zod';
 import { BACKEND_KINDS, type BackendKind } from './boards/board-catalogue';
 import type { RestartPolicy } from './lifecycle/lifecycle';
-import { isGatewayEndpoint } from './provisioning/provisioning-image';
+import { isGatewayEndpoint, MAX_PUBLISHER_KEYS } from './provisioning/provisioning-image';
 
 export interface RenodeManagerConfig {
   readonly natsUrl: string;
@@ -26,6 +26,8 @@ export interface RenodeManagerConfig {
   readonly deviceCa: { readonly certFile: string; readonly keyFile: string };
   /** PEM bundle of the CAs devices trust for the gateway's certificate; null = the device CA. */
   readonly gatewayCaFile: string | null;
+  /** Ed25519 keys (32 bytes each) of the app publishers devices accept manifests from; empty = any (the api and gateway filter). */
+  readonly publisherKeys: readonly Buffer[];
   readonly certificateValidityDays: number;
   /** `firmware/build`: `<target>/wasmbed.elf` per board. */
   readonly firmwareDir: string;
@@ -67,6 +69,12 @@ const backendList = z
   .transform((text) => [...new Set(text.split(',').map((b) => b.trim()).filter((b) => b.length > 0))])
   .pipe(z.array(z.enum(BACKEND_KINDS as unknown as [BackendKind, ...BackendKind[]], { error: `must list backends among ${BACKEND_KINDS.join(', ')}` })));
 
+// The api's WASMBED_TRUSTED_PUBLISHER_KEYS syntax: comma-separated 64-hex Ed25519 keys.
+const publisherKeyList = z
+  .string()
+  .transform((text) => [...new Set(text.split(',').map((k) => k.trim().toLowerCase()).filter((k) => k.length > 0))])
+  .pipe(z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be 32-byte Ed25519 public keys as 64 hex digits')).max(MAX_PUBLISHER_KEYS, `at most ${MAX_PUBLISHER_KEYS} keys fit a device's publisher block`));
+
 const schema = z.object({
   WASMBED_NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   WASMBED_EMU_HTTP_ADDR: hostPortSchema('127.0.0.1:8094').prefault('127.0.0.1:8094'),
@@ -83,6 +91,7 @@ const schema = z.object({
   WASMBED_EMU_DEVICE_CA_CERT: requiredFile('the device CA certificate (PEM), e.g. <pki>/ca.crt'),
   WASMBED_EMU_DEVICE_CA_KEY: requiredFile('the device CA private key (PEM), e.g. <pki>/ca.key'),
   WASMBED_EMU_GATEWAY_CA: z.string().min(1).optional(),
+  WASMBED_EMU_PUBLISHER_KEYS: publisherKeyList.prefault(''),
   WASMBED_EMU_CERT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   WASMBED_EMU_FIRMWARE_DIR: emulatorPath.default(DEFAULT_FIRMWARE_DIR),
   WASMBED_EMU_WORK_DIR: emulatorPath.default(join(tmpdir(), 'wasmbed-renode-manager')),
@@ -118,6 +127,7 @@ export function loadRenodeManagerConfig(env: NodeJS.ProcessEnv = process.env): R
     gatewayEndpoint,
     deviceCa: { certFile: c.WASMBED_EMU_DEVICE_CA_CERT, keyFile: c.WASMBED_EMU_DEVICE_CA_KEY },
     gatewayCaFile: c.WASMBED_EMU_GATEWAY_CA ?? null,
+    publisherKeys: c.WASMBED_EMU_PUBLISHER_KEYS.map((hex) => Buffer.from(hex, 'hex')),
     certificateValidityDays: c.WASMBED_EMU_CERT_VALIDITY_DAYS,
     firmwareDir: c.WASMBED_EMU_FIRMWARE_DIR,
     workDir: c.WASMBED_EMU_WORK_DIR,

@@ -166,7 +166,8 @@ describe('an emulated mps2-an385', () => {
     await waitForConsole(name, /^certificate: \d+ bytes DER, certifies the device key$/);
 
     // TLS 1.3 from the MCU through the bridge; the gateway admits the pre-registered key without approval.
-    await waitForConsole(name, new RegExp(`^gateway: Welcome #\\d+ \\(corr \\d+\\) deviceId=${name} gatewayId=${platform.gatewayId}`));
+    // The firmware's protocol agent prints this once the gateway's Welcome arrived.
+    await waitForConsole(name, new RegExp(`^agent: welcome deviceId=${name} `));
     await eventually('DeviceEnrolled and DeviceConnected', async () => {
       const events = await deviceEvents(name);
       return events.includes('DeviceEnrolled') && events.includes('DeviceConnected');
@@ -198,7 +199,7 @@ describe('an emulated mps2-an385', () => {
     expect(processAlive(before.pid!)).toBe(false);
     // The new run boots and connects again, over a new bridge.
     await eventually('a second banner', async () => (await consoleLog(name)).filter((l) => /^wasmbed-fw /.test(l.message)).length >= 2, 120_000, platform.logs);
-    await eventually('a second Welcome', async () => (await consoleLog(name)).filter((l) => /^gateway: Welcome /.test(l.message)).length >= 2, 120_000, platform.logs);
+    await eventually('a second Welcome', async () => (await consoleLog(name)).filter((l) => /^agent: welcome /.test(l.message)).length >= 2, 120_000, platform.logs);
   });
 
   it('stops, starts again, and refuses requests a stopped device cannot take', async () => {
@@ -247,7 +248,7 @@ describe('the HTTP face', () => {
     expect(created).toMatchObject({ status: 201, body: { device: { name: 'emu-rv', board: 'riscv', architecture: 'riscv32imac', phase: 'Running' } } });
 
     await waitForConsole('emu-rv', /^wasmbed-fw \S+ board=riscv32-virt /);
-    await waitForConsole('emu-rv', /^gateway: Welcome #\d+ \(corr \d+\) deviceId=emu-rv /);
+    await waitForConsole('emu-rv', /^agent: welcome deviceId=emu-rv /);
     expect((await httpStatus(port, '/api/v1/emulated-devices')).body).toMatchObject({ devices: [{ name: 'emu-rv', phase: 'Running' }] });
     expect((await httpStatus(port, '/api/v1/emulated-devices/emu-rv/stop', { method: 'POST' })).status).toBe(401);
     expect((await httpStatus(port, '/api/v1/emulated-devices/emu-rv', { method: 'DELETE', headers: auth })).body).toMatchObject({ device: { phase: 'Deleted' } });

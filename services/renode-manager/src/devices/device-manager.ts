@@ -36,6 +36,8 @@ export interface DeviceManagerOptions {
   readonly gatewayEndpoint: string;
   readonly gateway: HostPort;
   readonly certificateValidityDays: number;
+  /** App publishers' Ed25519 keys written into each device's publisher block; empty = none (any publisher). */
+  readonly publisherKeys: readonly Uint8Array[];
   readonly maxDevices: number;
   readonly policy: RestartPolicy;
   readonly revokeOnDelete: boolean;
@@ -116,6 +118,7 @@ export class DeviceManager {
         rngSeed: identity.rngSeed,
         certificateDer: identity.certificateDer,
         trustedCaDers: options.identities.trustedCaDers,
+        publisherKeys: options.publisherKeys,
       });
       const provisioningImage = safePath(join(dir, PROVISIONING_FILE), 'provisioning image');
       await writeSecretFile(provisioningImage, image);

@@ -29,11 +29,12 @@ async function viaTool(name: string, args: string[]): Promise<Buffer> {
 }
 
 describe('provisioning image vs firmware/tools/provision.mjs', () => {
-  it('matches byte for byte with a CA-issued certificate and a two-CA trust block', async () => {
+  it('matches byte for byte with a CA-issued certificate, a two-CA trust block and two publisher keys', async () => {
     const ca = await createCertificateAuthority({ commonName: 'Prov Test CA', validityDays: 2 });
     const other = await createCertificateAuthority({ commonName: 'Prov Test CA 2', validityDays: 2 });
     const keySeed = seed('key');
     const rngSeed = seed('rng');
+    const publishers = [ed25519KeyPairFromSeed(seed('publisher-1')).publicKey, ed25519KeyPairFromSeed(seed('publisher-2')).publicKey].map((k) => Buffer.from(k));
     const cert = await issueDeviceCertificate(ca, { deviceId: 'emu-prov', publicKey: ed25519KeyPairFromSeed(keySeed).publicKey, validityDays: 1 });
     const files = { cert: join(work, 'cert.der'), ca1: join(work, 'ca1.der'), ca2: join(work, 'ca2.der') };
     await writeFile(files.cert, cert.certDer);
@@ -47,6 +48,8 @@ describe('provisioning image vs firmware/tools/provision.mjs', () => {
       '--cert-der', files.cert,
       '--ca-der', files.ca1,
       '--ca-der', files.ca2,
+      '--publisher-key', publishers[0].toString('hex'),
+      '--publisher-key', publishers[1].toString('hex'),
     ]);
     const ours = buildProvisioningImage({
       endpoint: 'gw-1.wasmbed.test:4423',
@@ -54,6 +57,7 @@ describe('provisioning image vs firmware/tools/provision.mjs', () => {
       rngSeed,
       certificateDer: cert.certDer,
       trustedCaDers: [ca.certDer, other.certDer],
+      publisherKeys: publishers,
     });
     expect(ours.equals(expected)).toBe(true);
   });

@@ -61,6 +61,23 @@ describe('provisioning image', () => {
     expect(image.readUInt32LE(0x24c)).toBe(crc32(image.subarray(0x200, 0x24c)));
   });
 
+  it('writes the publisher block at +0x140: magic, version, key count, the keys and their CRC-32', () => {
+    const keys = [fill(32, 0x66), fill(32, 0x77)];
+    const image = buildProvisioningImage(input({ endpoint: `${'a'.repeat(250)}.b:65535`, publisherKeys: keys }));
+    const block = image.subarray(0x140);
+    expect(block.subarray(0, 4).toString('latin1')).toBe('WBPK');
+    expect(block.readUInt16LE(4)).toBe(1);
+    expect(block.readUInt16LE(6)).toBe(2);
+    expect(block.subarray(8, 72)).toEqual(Buffer.concat(keys));
+    expect(block.readUInt32LE(72)).toBe(crc32(block.subarray(0, 72)));
+    expect(image.subarray(0x140 + 76, 0x200).every((b) => b === 0)).toBe(true);
+    // The longest endpoint ends before it.
+    expect(image.readUInt32LE(0)).toBe(258);
+    expect(image.subarray(4 + 258, 0x140).every((b) => b === 0)).toBe(true);
+    // Without keys the area there stays zero (any publisher).
+    expect(buildProvisioningImage(input()).subarray(0x140, 0x200).every((b) => b === 0)).toBe(true);
+  });
+
   it('fits the largest certificate and CA bundle the layout allows', () => {
     const image = buildProvisioningImage(input({ certificateDer: fakeDer(2048, 1), trustedCaDers: [fakeDer(MAX_CA_BUNDLE_BYTES, 2)] }));
     expect(image.readUInt16LE(0x248)).toBe(2048);
@@ -79,6 +96,8 @@ describe('provisioning image', () => {
     ['a certificate over 2048 bytes', { certificateDer: fakeDer(2049, 1) }],
     ['a CA that is not DER', { trustedCaDers: [Uint8Array.from([0x2d, 0x2d])] }],
     ['a CA bundle that does not fit', { trustedCaDers: [fakeDer(MAX_CA_BUNDLE_BYTES + 1, 1)] }],
+    ['a publisher key that is not 32 bytes', { publisherKeys: [fill(33, 1)] }],
+    ['more publisher keys than the block holds', { publisherKeys: [1, 2, 3, 4, 5].map((n) => fill(32, n)) }],
   ])('refuses %s', (_what, overrides) => {
     expect(() => buildProvisioningImage(input(overrides))).toThrow(ValidationError);
   });

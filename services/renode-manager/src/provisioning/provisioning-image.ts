@@ -10,7 +10,11 @@ export const MAX_CERTIFICATE_BYTES = 2048;
 const TRUST_OFFSET = 0xb00;
 const TRUST_HEADER_BYTES = 8;
 export const MAX_CA_BUNDLE_BYTES = PROVISIONING_AREA_BYTES - TRUST_OFFSET - TRUST_HEADER_BYTES - 4;
+const PUBLISHER_OFFSET = 0x140;
+const PUBLISHER_HEADER_BYTES = 8;
+export const MAX_PUBLISHER_KEYS = 4;
 const SEED_BYTES = 32;
+const ED25519_KEY_BYTES = 32;
 const MAX_ENDPOINT_BYTES = 259;
 const ENDPOINT = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,253}):[1-9][0-9]{0,4}$/;
 
@@ -24,6 +28,8 @@ export interface ProvisioningInput {
   readonly certificateDer?: Uint8Array;
   /** Platform CA certificates (DER) the device verifies its gateway against; none = no trust block. */
   readonly trustedCaDers?: readonly Uint8Array[];
+  /** Ed25519 keys of the app publishers the device accepts manifests from; none = no publisher block (any publisher). */
+  readonly publisherKeys?: readonly Uint8Array[];
 }
 
 function requireSeed(seed: Uint8Array, field: string): Buffer {
@@ -58,7 +64,8 @@ function writeBlock(area: Buffer, offset: number, magic: string, header: Buffer,
 /**
  * The 4 KiB image the emulator loads at the board's provisioning area: the endpoint
  * record (u32 LE length + text, the seeds' layout), the identity block "WBID" (key
- * seed, RNG seed, certificate, CRC-32) and, with CAs, the trust block "WBCA".
+ * seed, RNG seed, certificate, CRC-32), with CAs the trust block "WBCA", and with
+ * publisher keys the publisher block "WBPK" (the keys app manifests must be signed by).
  * Holds the device's private key seed: write it 0600 and never log it.
  */
 export function buildProvisioningImage(input: ProvisioningInput): Buffer {
@@ -71,6 +78,10 @@ export function buildProvisioningImage(input: ProvisioningInput): Buffer {
   if (cas.some((ca) => ca[0] !== 0x30)) throw new ValidationError('trusted CA certificates must be DER (a SEQUENCE)', ['trustedCaDers']);
   const bundle = Buffer.concat(cas);
   if (bundle.length > MAX_CA_BUNDLE_BYTES) throw new ValidationError(`CA bundle of ${bundle.length} bytes exceeds ${MAX_CA_BUNDLE_BYTES}`, ['trustedCaDers']);
+
+  const publishers = (input.publisherKeys ?? []).map((key) => Buffer.from(key));
+  if (publishers.length > MAX_PUBLISHER_KEYS) throw new ValidationError(`at most ${MAX_PUBLISHER_KEYS} publisher keys fit, got ${publishers.length}`, ['publisherKeys']);
+  if (publishers.some((key) => key.length !== ED25519_KEY_BYTES)) throw new ValidationError(`publisher keys must be ${ED25519_KEY_BYTES}-byte Ed25519 public keys`, ['publisherKeys']);
 
   const area = Buffer.alloc(PROVISIONING_AREA_BYTES);
   area.writeUInt32LE(endpoint.length, 0);
@@ -87,6 +98,11 @@ export function buildProvisioningImage(input: ProvisioningInput): Buffer {
     const trust = Buffer.alloc(TRUST_HEADER_BYTES - 0x06);
     trust.writeUInt16LE(bundle.length, 0);
     writeBlock(area, TRUST_OFFSET, 'WBCA', trust, bundle);
+  }
+  if (publishers.length > 0) {
+    const header = Buffer.alloc(PUBLISHER_HEADER_BYTES - 0x06);
+    header.writeUInt16LE(publishers.length, 0);
+    writeBlock(area, PUBLISHER_OFFSET, 'WBPK', header, Buffer.concat(publishers));
   }
   return area;
 }
