@@ -32,6 +32,8 @@ export interface BenchStack {
   connectedDevices(): Promise<string[]>;
   /** CPU time (ms, user + system, all threads) each part has used so far: every service, nats-server, and the fleets together. */
   cpuMs(): Record<string, number>;
+  /** The app-controller's counters of device commands and replies (its /metrics lines), empty without one. */
+  appControllerCommands(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         parts['nats-server'] = cpuOf(natsPid);
         parts.fleets = fleetPids.reduce<number>((sum, pid) => sum + cpuOf(pid), 0);
         return parts;
+      },
+      async appControllerCommands() {
+        if (!options.appController) return [];
+        const text = await (await fetch(`http://127.0.0.1:${ctl}/metrics`)).text();
+        return text.split('\n').filter((line) => /^wasmbed_app_controller_(deploys_sent|device_replies|domain_commands)_total/.test(line));
       },
       async stop() {
         devices.close();

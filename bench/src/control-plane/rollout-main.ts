@@ -156,9 +156,12 @@ async function throughControlPlane(stack: BenchStack, count: number, module: Uin
       readModelMs = performance.now() - t0;
       break;
     }
-    if (performance.now() > deadline) {
+    // A failed rollout will not turn Running: say why at once rather than after the deadline.
+    const failed = a?.phase === ApplicationPhase.APPLICATION_PHASE_FAILED;
+    if (failed || performance.now() > deadline) {
       const reasons = [...new Set(a?.revisions[0]?.rollout?.failingDevices.map((f) => f.reason))].slice(0, 5);
-      throw new Error(`rollout not Running after 300 s: ${JSON.stringify(a?.revisions[0]?.rollout?.counts)}; failures: ${JSON.stringify(reasons)}`);
+      const what = failed ? `rollout Failed after ${num(performance.now() - t0)} ms` : 'rollout not Running after 300 s';
+      throw new Error(`${what}: ${JSON.stringify(a?.revisions[0]?.rollout?.counts)}; failures: ${JSON.stringify(reasons)}`);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
           ],
         ),
     );
+    console.log(`\napp-controller device commands and replies:\n${(await stack.appControllerCommands()).join('\n')}`);
     console.log('\n' + formatTable(['CPU s used during the phase', opts.rawAgain ? 'raw / raw again' : 'device bus (raw)', 'control plane'], cpuRows(cpu, opts.rawAgain)));
     console.log(
       '\nraw: putModule + DeployToDevice to every device over NATS (256 in flight), timed to the last DeployResult ok.' +
@@ -214,6 +218,11 @@ async function main(): Promise<void> {
         '\nrolls out (all devices, one wave); timed to the last DeployResult ok and to the read model showing the app Running.' +
         (rawAgainMs === undefined ? '' : '\nraw again: the raw deploy of a third app, each device already running two (as the control plane found them running one).'),
     );
+  } catch (err) {
+    console.error(`app-controller:\n${(await stack.appControllerCommands().catch(() => [])).join('\n')}`);
+    // The services log at warn: their last lines usually say why a phase did not finish.
+    console.error(`last output of the services and fleets:\n${stack.output.tail(12_000)}`);
+    throw err;
   } finally {
     await stack.stop();
   }

@@ -19,6 +19,8 @@ export interface ControlPlaneOptions {
   readonly kubeconfigPath: string;
   readonly namespace: string;
   readonly statusMinIntervalMs: number;
+  readonly syncWorkers: number;
+  readonly statusInFlight: number;
 }
 
 export interface ControlPlane {
@@ -59,6 +61,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       WASMBED_API_TOKEN: token,
       WASMBED_K8S_SYNC_PORT: String(sync),
       WASMBED_K8S_STATUS_MIN_INTERVAL_MS: String(options.statusMinIntervalMs),
+      WASMBED_K8S_SYNC_WORKERS: String(options.syncWorkers),
+      WASMBED_K8S_STATUS_MAX_IN_FLIGHT: String(options.statusInFlight),
     });
     const nc = await connect({ servers: nats.url, noAsyncTraces: true });
     const devices = createClient(DeviceServiceClient, `127.0.0.1:${grpc}`, { token });

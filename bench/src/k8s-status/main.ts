@@ -11,7 +11,7 @@
  * connected by a fake gateway writing what a gateway writes (fake-gateway.ts):
  * 10,000 real simulated devices do not fit 2 cores beside the apiserver and etcd.
  *
- *   npm run bench:k8s-status -- [--devices 10000] [--interval-ms 5000]
+ *   npm run bench:k8s-status -- [--devices 10000] [--interval-ms 5000] [--sync-workers 4] [--status-in-flight 8]
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -64,9 +64,9 @@ async function main(): Promise<void> {
     const devices = benchDevices(n, 'dev-');
 
     progress(`raw floor: ${n} Device objects and their statuses in a namespace of their own`);
-    const raw = await measureRawBaseline(kube, customObjects, devices, o.createConcurrency);
+    const raw = await measureRawBaseline(kube, customObjects, devices, o.createConcurrency, [8, o.statusInFlight]);
 
-    const plane = await startControlPlane({ kubeconfigPath: kube.kubeconfigPath, namespace: NAMESPACE, statusMinIntervalMs: o.intervalMs });
+    const plane = await startControlPlane({ kubeconfigPath: kube.kubeconfigPath, namespace: NAMESPACE, statusMinIntervalMs: o.intervalMs, syncWorkers: o.syncWorkers, statusInFlight: o.statusInFlight });
     cleanups.unshift(() => plane.stop());
     const readModels = watchReadModels(plane);
     cleanups.unshift(() => readModels.stop());
@@ -176,6 +176,7 @@ async function main(): Promise<void> {
       formatK8sStatusReport({
         devices: n,
         intervalMs: o.intervalMs,
+        sync: { workers: o.syncWorkers, statusInFlight: o.statusInFlight },
         phases,
         raw,
         largest: { device: deviceWatch.largestBytes, application: appWatch.largestBytes },

@@ -10,5 +10,7 @@ describe('parseK8sStatusOptions', () => {
     expect(parseK8sStatusOptions(['--devices', '500', '--interval-ms', '1000'])).toMatchObject({ devices: 500, intervalMs: 1_000 });
     expect(() => parseK8sStatusOptions(['--devices', '0'])).toThrow(/--devices/);
     expect(() => parseK8sStatusOptions(['--fleet', '3'])).toThrow(/unknown option/);
+    expect(parseK8sStatusOptions(['--sync-workers', '16', '--status-in-flight', '32'])).toMatchObject({ syncWorkers: 16, statusInFlight: 32 });
+    expect(() => parseK8sStatusOptions(['--sync-workers', '0'])).toThrow(/--sync-workers/);
   });
 });

@@ -10,9 +10,13 @@ export interface K8sStatusOptions {
   readonly connectConcurrency: number;
   /** Seconds each phase may take to converge. */
   readonly phaseTimeoutS: number;
+  /** k8s-sync's WASMBED_K8S_SYNC_WORKERS. */
+  readonly syncWorkers: number;
+  /** k8s-sync's WASMBED_K8S_STATUS_MAX_IN_FLIGHT (the raw floor is measured at it too). */
+  readonly statusInFlight: number;
 }
 
-export const K8S_STATUS_DEFAULTS: K8sStatusOptions = { devices: 10_000, intervalMs: 5_000, createConcurrency: 32, connectConcurrency: 64, phaseTimeoutS: 900 };
+export const K8S_STATUS_DEFAULTS: K8sStatusOptions = { devices: 10_000, intervalMs: 5_000, createConcurrency: 32, connectConcurrency: 64, phaseTimeoutS: 900, syncWorkers: 4, statusInFlight: 8 };
 
 export function parseK8sStatusOptions(argv: readonly string[]): K8sStatusOptions {
   return parseIntegerFlags(argv, K8S_STATUS_DEFAULTS, {
@@ -21,5 +25,7 @@ export function parseK8sStatusOptions(argv: readonly string[]): K8sStatusOptions
     '--create-concurrency': { key: 'createConcurrency', min: 1, max: 512 },
     '--connect-concurrency': { key: 'connectConcurrency', min: 1, max: 512 },
     '--phase-timeout-s': { key: 'phaseTimeoutS', min: 10, max: 7_200 },
+    '--sync-workers': { key: 'syncWorkers', min: 1, max: 256 },
+    '--status-in-flight': { key: 'statusInFlight', min: 1, max: 256 },
   });
 }

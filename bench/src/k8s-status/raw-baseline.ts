@@ -1,7 +1,8 @@
 /**
  * The floor the apiserver itself sets, on the same server and client, with no control
  * plane: create N Device objects, then write a Device-sized status to each through the
- * status subresource (the same JSON Patch k8s-sync sends, 8 in flight as its writer).
+ * status subresource (the same JSON Patch k8s-sync sends), 8 in flight (the figure of
+ * earlier runs) and as many as k8s-sync's writer keeps in flight.
  * In a namespace of its own, which k8s-sync does not watch.
  */
 import type { CustomObjectsApi } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
@@ -10,7 +11,8 @@ import { GROUP, VERSION, type BenchDevice } from './kube-objects';
 
 export interface RawBaseline {
   readonly createsPerSecond: number;
-  readonly statusWritesPerSecond: number;
+  /** Status writes per second, by writes in flight. */
+  readonly statusWritesPerSecond: ReadonlyMap<number, number>;
   readonly statusBytes: number;
 }
 
@@ -45,15 +47,25 @@ function deviceLikeStatus(name: string): object {
   };
 }
 
-export async function measureRawBaseline(kube: KubeApiServer, customObjects: CustomObjectsApi, devices: readonly BenchDevice[], createConcurrency: number): Promise<RawBaseline> {
+export async function measureRawBaseline(
+  kube: KubeApiServer,
+  customObjects: CustomObjectsApi,
+  devices: readonly BenchDevice[],
+  createConcurrency: number,
+  statusInFlight: readonly number[],
+): Promise<RawBaseline> {
   const namespace = 'raw-baseline';
   await kube.kubectl(['create', 'namespace', namespace]);
   const createMs = await inFlight(devices, createConcurrency, (d) =>
     customObjects.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'devices', body: d.object }),
   );
   const statusBytes = Buffer.byteLength(JSON.stringify(deviceLikeStatus(devices[0].name)));
-  const writeMs = await inFlight(devices, 8, (d) =>
-    customObjects.patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: 'devices', name: d.name, body: [{ op: 'add', path: '/status', value: deviceLikeStatus(d.name) }] }),
-  );
-  return { createsPerSecond: devices.length / (createMs / 1000), statusWritesPerSecond: devices.length / (writeMs / 1000), statusBytes };
+  const statusWritesPerSecond = new Map<number, number>();
+  for (const concurrency of new Set(statusInFlight)) {
+    const writeMs = await inFlight(devices, concurrency, (d) =>
+      customObjects.patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: 'devices', name: d.name, body: [{ op: 'add', path: '/status', value: deviceLikeStatus(d.name) }] }),
+    );
+    statusWritesPerSecond.set(concurrency, devices.length / (writeMs / 1000));
+  }
+  return { createsPerSecond: devices.length / (createMs / 1000), statusWritesPerSecond, statusBytes };
 }

@@ -5,6 +5,8 @@ import type { RawBaseline } from './raw-baseline';
 export interface K8sStatusReport {
   readonly devices: number;
   readonly intervalMs: number;
+  /** k8s-sync's WASMBED_K8S_SYNC_WORKERS and WASMBED_K8S_STATUS_MAX_IN_FLIGHT. */
+  readonly sync: { readonly workers: number; readonly statusInFlight: number };
   readonly phases: readonly PhaseResult[];
   readonly raw: RawBaseline;
   readonly largest: { readonly device: number; readonly application: number };
@@ -34,13 +36,14 @@ export function formatK8sStatusReport(r: K8sStatusReport): string {
           [`${p.name}: writes/s average / busiest interval`, num(budget), `${num(p.writes.averagePerSecond)} / ${num(p.writes.busiestPerSecond)}`],
           [`${p.name}: coalesced / unchanged skipped / errors`, '-', `${p.sync.coalesced} / ${p.sync.skippedUnchanged} / ${p.sync.errors}`],
         ]),
-        ['raw floor: status writes/s, 8 in flight, no control plane', '-', num(r.raw.statusWritesPerSecond)],
+        ...[...r.raw.statusWritesPerSecond].map(([inFlight, perSecond]): [string, string, string] => [`raw floor: status writes/s, ${inFlight} in flight, no control plane`, '-', num(perSecond)]),
         ['raw floor: Device objects created/s', '-', num(r.raw.createsPerSecond)],
         ['largest Device status (bytes)', '-', String(r.largest.device)],
         ['largest Application status (bytes)', '< 8192', String(r.largest.application)],
       ],
     ),
     '',
+    `k8s-sync: ${r.sync.workers} workers, ${r.sync.statusInFlight} status writes in flight`,
     `fake fleet answered: ${JSON.stringify(r.answered)} (no real devices: see the README)`,
     'read model = the api’s WatchDevices / WatchApplications streams (the control plane knows); k8s status = a watch on the objects (kubectl shows).',
     'writes/s = status changes the watch saw, over the phase and in its busiest window of one interval; the budget is the most coalescing allows (one write per object per interval).',

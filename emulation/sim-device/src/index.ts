@@ -31,6 +31,8 @@ export { DEFAULT_RESTART_POLICY, restartPolicyOf } from './runtime/restart-polic
 export type { RestartPolicy } from './runtime/restart-policy';
 export { DEFAULT_WORKER_RESOURCE_LIMITS } from './runtime/app-worker-launch';
 export { ControlBlock } from './runtime/control-block';
+export { HOST_WORKER_STARTS, WorkerStartGate } from './runtime/worker-start-gate';
+export { AppWorkerPool, HOST_APP_WORKERS } from './runtime/app-worker-pool';
 
 export { Backoff, DEFAULT_RECONNECT_BACKOFF, backoffCeilingMs, fullJitterDelayMs, validateBackoffPolicy } from './support/backoff';
 export type { BackoffPolicy } from './support/backoff';

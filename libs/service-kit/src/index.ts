@@ -14,3 +14,4 @@ export { authenticateHttp } from './http-auth';
 export { HTTP_STATUS_BY_ERROR_CODE, sendError, sendJson } from './http-json';
 export { listenOn } from './listen';
 export { serveHttp, type HttpService } from './http-service';
+export { PROBE_PATHS, probeRoutes, requestPath, serveProbes, type MetricsText, type ProbeHandler, type ProbeSources, type Readiness } from './probe-routes';

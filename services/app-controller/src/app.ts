@@ -79,6 +79,7 @@ export async function startAppController(config: AppControllerConfig, options: S
       },
       config.reconcileMs,
       (err) => logger.error('planning failed', { error: err }),
+      PASS_GAP_MS,
     );
     const executor = new Executor({
       nc,
@@ -134,6 +135,9 @@ export async function startAppController(config: AppControllerConfig, options: S
     throw err;
   }
 }
+
+/** Least time between two planning passes (see Reconciler): small beside any device's answer, large beside a pass. */
+const PASS_GAP_MS = 25;
 
 function countLive(event: RecordedEvent<ApplicationEvent>, metrics: ControllerMetrics, logger: Logger): void {
   if (ROLLOUT_EVENTS.has(event.type)) {

@@ -24,6 +24,27 @@ describe('Reconciler', () => {
     expect(pass).toHaveBeenCalledTimes(4);
   });
 
+  it('keeps passes minGapMs apart, planning the changes of the gap together', () => {
+    const pass = jest.fn();
+    const reconciler = new Reconciler(pass, 10_000, () => undefined, 50);
+    reconciler.start();
+    jest.advanceTimersByTime(1);
+    expect(pass).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 10; i++) {
+      reconciler.request();
+      jest.advanceTimersByTime(4);
+    }
+    expect(pass).toHaveBeenCalledTimes(1); // 41 ms after the first pass
+    jest.advanceTimersByTime(10);
+    expect(pass).toHaveBeenCalledTimes(2);
+    jest.advanceTimersByTime(200);
+    expect(pass).toHaveBeenCalledTimes(2); // nothing changed since
+    reconciler.request();
+    jest.advanceTimersByTime(1);
+    expect(pass).toHaveBeenCalledTimes(3); // long after the last pass: at once
+    reconciler.stop();
+  });
+
   it('reports a failing pass and keeps going', () => {
     const errors: unknown[] = [];
     const pass = jest.fn(() => {

@@ -94,6 +94,42 @@ describe('session registry and its sweeper', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('after a stall of the process, gives due sessions the stall as grace: a heartbeat read meanwhile keeps them', () => {
+    const registry = new SessionRegistry<FakeSession>(10, clock, 100);
+    const [live, silent] = ['live', 'silent'].map((id) => new FakeSession(id));
+    for (const s of [live, silent]) {
+      registry.add(s);
+      registry.schedule(s, 3_000);
+    }
+    now = 63_000; // the process got no CPU for a minute
+    expect(registry.sweep(60_000)).toBe(0);
+    registry.schedule(live, now + 90_000); // its heartbeat, unread during the stall, is read now
+    now = 66_000;
+    expect(registry.sweep()).toBe(0);
+    now = 123_000;
+    expect(registry.sweep()).toBe(1);
+    expect([live.ticks, silent.ticks]).toEqual([0, 1]);
+  });
+
+  it('the sweeper notices its own stall and does not time out sessions for it', async () => {
+    const real = () => performance.now();
+    const registry = new SessionRegistry<FakeSession>(10, real, 20, undefined, 200);
+    const s = new FakeSession('s');
+    registry.add(s);
+    registry.schedule(s, real() + 100);
+    registry.startSweeping();
+    try {
+      const until = real() + 400;
+      while (real() < until); // the event loop stalls past the session's deadline
+      await new Promise((r) => setTimeout(r, 60));
+      expect(s.ticks).toBe(0);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(s.ticks).toBe(1); // nothing came: closed one stall later
+    } finally {
+      registry.stopSweeping();
+    }
+  });
+
   it('knows when it is full', () => {
     const registry = new SessionRegistry<FakeSession>(2, clock, 100);
     registry.add(new FakeSession('1'));

@@ -25,6 +25,8 @@ export class SessionRegistry<S extends RegisteredSession> {
     private readonly clock: () => number,
     resolutionMs: number,
     private readonly onTickError: (err: unknown) => void = () => undefined,
+    /** A sweep this late is after a stall of this process (see startSweeping). */
+    private readonly stallMs = 1_000,
   ) {
     this.wheel = new DeadlineWheel<S>(resolutionMs, clock());
   }
@@ -73,9 +75,18 @@ export class SessionRegistry<S extends RegisteredSession> {
     else this.wheel.remove(session);
   }
 
-  /** Ticks every session whose deadline passed; returns how many. */
-  sweep(): number {
-    const due = this.wheel.due(this.clock());
+  /**
+   * Ticks every session whose deadline passed; returns how many. After a stall
+   * of this process (`stalledMs` > 0), those sessions get that much grace
+   * instead: what their devices sent during the stall may still be unread.
+   */
+  sweep(stalledMs = 0): number {
+    const now = this.clock();
+    const due = this.wheel.due(now);
+    if (stalledMs > 0) {
+      for (const session of due) this.schedule(session, now + stalledMs);
+      return 0;
+    }
     for (const session of due) {
       try {
         session.tick();
@@ -86,8 +97,24 @@ export class SessionRegistry<S extends RegisteredSession> {
     return due.length;
   }
 
+  /**
+   * Sweeps every resolution. Why the stall check: when this process got no CPU
+   * for a while (a starved or paused machine), the timers of the next event-loop
+   * turn run before its I/O, so a plain sweep would close, as silent, sessions
+   * whose heartbeats sit unread in their sockets. Observed under load: a gateway
+   * stalled for a minute timed out hundreds of live sessions, and the reconnect
+   * storm (TLS handshakes, re-deploys) kept the machine overloaded. A session
+   * that is really silent is closed one stall later.
+   */
   startSweeping(): void {
-    this.sweeper ??= setInterval(() => this.sweep(), this.wheel.resolutionMs);
+    if (this.sweeper !== undefined) return;
+    let last = this.clock();
+    this.sweeper = setInterval(() => {
+      const now = this.clock();
+      const late = now - last - this.wheel.resolutionMs;
+      last = now;
+      this.sweep(late >= this.stallMs ? late : 0);
+    }, this.wheel.resolutionMs);
     this.sweeper.unref();
   }
 

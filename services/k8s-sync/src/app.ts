@@ -25,7 +25,7 @@ export interface StartK8sSyncOptions {
   readonly logger?: Logger;
   /** Default metrics of the Node process (default true). */
   readonly processMetrics?: boolean;
-  /** Objects reconciled at once (default 4). */
+  /** Objects reconciled at once (default: config.workers). */
   readonly concurrency?: number;
 }
 
@@ -56,13 +56,13 @@ export async function startK8sSync(config: K8sSyncConfig, options: StartK8sSyncO
     // The worker runs once the queue is started, after the reconciler below exists.
     const queue = new WorkQueue<Key>({
       worker: (key) => reconciler.reconcile(key),
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency ?? config.workers,
       // Applications and Gateways first: their status sums up many devices and must not starve behind them.
       lane: (key) => (key.startsWith('Device/') ? 1 : 0),
       onError: (key, err) => logger.error('reconcile crashed', { key, error: err }),
     });
     const metrics = new SyncMetrics({ processMetrics: options.processMetrics ?? true });
-    const statusWriter = new StatusWriter({ customObjects, namespace: config.namespace, minIntervalMs: config.statusMinIntervalMs, logger, registry: metrics.registry });
+    const statusWriter = new StatusWriter({ customObjects, namespace: config.namespace, minIntervalMs: config.statusMinIntervalMs, maxInFlight: config.statusMaxInFlight, logger, registry: metrics.registry });
     const enqueue = (kind: SyncKind, name: string) => queue.add(keyOf(kind, name));
 
     // A device's applications change with application events, which WatchDevices does not push: list devices again, at most once per interval.

@@ -13,6 +13,8 @@ describe('loadK8sSyncConfig', () => {
       api: { address: '127.0.0.1:50051', token: 'secret', timeoutMs: 10_000 },
       http: { host: '127.0.0.1', port: 8093 },
       statusMinIntervalMs: 5_000,
+      statusMaxInFlight: 8,
+      workers: 4,
       lease: { name: 'wasmbed-k8s-sync', durationMs: 15_000, renewIntervalMs: 5_000 },
       resyncMs: 300_000,
       logLevel: 'info',
@@ -55,6 +57,12 @@ describe('loadK8sSyncConfig', () => {
     ]) {
       expect(message).toContain(problem);
     }
+  });
+
+  it('takes the number of workers and status writes in flight, refusing 0', () => {
+    expect(loadK8sSyncConfig({ ...base, WASMBED_K8S_SYNC_WORKERS: '32', WASMBED_K8S_STATUS_MAX_IN_FLIGHT: '4' })).toMatchObject({ workers: 32, statusMaxInFlight: 4 });
+    expect(() => loadK8sSyncConfig({ ...base, WASMBED_K8S_SYNC_WORKERS: '0' })).toThrow(/WASMBED_K8S_SYNC_WORKERS/);
+    expect(() => loadK8sSyncConfig({ ...base, WASMBED_K8S_STATUS_MAX_IN_FLIGHT: '1.5' })).toThrow(/WASMBED_K8S_STATUS_MAX_IN_FLIGHT/);
   });
 
   it('keeps the lease renewal at most half the lease', () => {

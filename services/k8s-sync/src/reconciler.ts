@@ -46,6 +46,14 @@ const CLEANED_UP_MEMORY_MS = 60_000;
 const CLEANUP_POLL_MS = 2_000;
 /** Re-plan after the read model was found behind the fleet (ABORTED, a 409 re-read). */
 const STALE_RETRY_MS = 200;
+/**
+ * After commands, how long the status waits for the read model to show them. The watch
+ * normally brings them within milliseconds; past this, the status is written from what
+ * the cache has (a read model that lags for good must not freeze the status).
+ */
+const AWAIT_FLEET_MS = 10_000;
+/** Plans carried out back to back for one object (finalizer, then commands); more go back to the queue. */
+const MAX_PASSES_AT_ONCE = 3;
 
 export type Key = `${SyncKind}/${string}`;
 
@@ -73,6 +81,8 @@ export class Reconciler {
   private readonly synced = new Map<Key, Condition>();
   /** Names cleaned up lately (epoch ms until which they are not mirrored back). */
   private readonly cleanedUp = new Map<Key, number>();
+  /** Objects whose commands the read model does not show yet (epoch ms until which their status waits). */
+  private readonly awaitingFleet = new Map<Key, number>();
   private readonly clock: () => Date;
 
   constructor(
@@ -107,13 +117,18 @@ export class Reconciler {
       this.requeue(key, 1_000);
       return;
     }
-    let next: Next;
-    try {
-      next = await this.reconcileObject(bundle, key, name);
-    } catch (err) {
-      next = await this.onError(bundle, key, name, err);
+    let next: Next = AT_ONCE;
+    // A plan that goes on at once (the finalizer was just added) goes on in this worker: back
+    // in the queue it would wait behind every other object (10,000 finalizers before the first
+    // registration), and a status between the steps would only be overwritten by the next one.
+    for (let pass = 0; next === AT_ONCE && pass < MAX_PASSES_AT_ONCE && this.options.isLeader(); pass += 1) {
+      try {
+        next = await this.reconcileObject(bundle, key, name);
+      } catch (err) {
+        next = await this.onError(bundle, key, name, err);
+      }
     }
-    this.publishStatus(bundle, key, name);
+    if (next !== AT_ONCE) this.publishStatus(bundle, key, name);
     if (next.after === 'done') this.backoffs.delete(key);
     else if (next.after === 'retry') this.requeue(key, next.ms);
     else this.requeue(key, this.backoffOf(key).next());
@@ -182,6 +197,7 @@ export class Reconciler {
         : { [ANNOTATIONS.fleetVersion]: String(outcome.lastVersion) };
     const annotations = { [ANNOTATIONS.syncedGeneration]: String(generation), ...marker };
     bundle.informer.put(await this.write(kind, 'annotations', () => this.options.writer.mergePatch(kind, name, { metadata: { annotations } })));
+    this.awaitingFleet.set(key, Date.now() + AWAIT_FLEET_MS);
     this.setSynced(key, 'True', 'Applied', `generation ${generation} applied (${steps.map((s) => s.command.type).join(', ')})`, generation);
     return DONE;
   }
@@ -258,6 +274,7 @@ export class Reconciler {
     this.cleanedUp.set(key, Date.now() + CLEANED_UP_MEMORY_MS);
     this.synced.delete(key);
     this.backoffs.delete(key);
+    this.awaitingFleet.delete(key);
     this.options.statusWriter.forget(kind, splitKey(key)[1]);
   }
 
@@ -305,11 +322,33 @@ export class Reconciler {
     if (resource === undefined || !this.options.isLeader()) return;
     // Its finalizer is gone: the object is about to disappear, nothing to show any more.
     if (resource.metadata.deletionTimestamp !== undefined && this.cleanedUp.has(key)) return;
+    if (this.waitsForFleet(bundle, key, resource)) return;
     const own = this.synced.get(key);
     const synced = own !== undefined && own.observedGeneration === generationOf(resource.metadata) ? own : recordedSynced(resource.metadata, resource.status?.conditions, this.clock());
     const apps = this.options.bundles.Application.fleet;
     const status = statusFor(bundle.rules.kind, resource, bundle.fleet.get(name) as FleetOf[SyncKind] | undefined, synced, (app) => apps.get(app));
     this.options.statusWriter.set(bundle.rules.kind, name, status);
+  }
+
+  /**
+   * Commands were just applied and the read model does not show them yet: a status now
+   * would say NotInFleet (or the state before the commands) and be overwritten once the
+   * watch brings the change, which also reconciles the object again. One write instead of two,
+   * and the second no longer waits out the coalescing interval.
+   */
+  private waitsForFleet(bundle: KindBundle<SyncKind>, key: Key, resource: ResourceOf<SyncKind>): boolean {
+    const until = this.awaitingFleet.get(key);
+    if (until === undefined) return false;
+    const fleet = bundle.fleet.get(resource.metadata.name);
+    const behind = fleet === undefined || bundle.rules.stale(resource, fleet);
+    const now = Date.now();
+    if (behind && now < until) {
+      // Should the watch never bring it, the status is written from the cache then.
+      this.requeue(key, until - now);
+      return true;
+    }
+    this.awaitingFleet.delete(key);
+    return false;
   }
 
   private backoffOf(key: Key): Backoff {

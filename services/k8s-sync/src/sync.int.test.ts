@@ -95,6 +95,32 @@ describe('Kubernetes → fleet', () => {
     expect(object.status).toMatchObject({ observedGeneration: 1, gateway: '' });
   });
 
+  it("writes a new Device's status once, already Pending and Synced: nothing in between the finalizer and the read model", async () => {
+    // Every status the apiserver stores for the object, as a watch sees it.
+    const kc = new h.k8s.KubeConfig();
+    kc.loadFromFile(h.kube.kubeconfigPath);
+    const statuses: string[] = [];
+    const request = await new h.k8s.Watch(kc).watch(
+      `/apis/wasmbed.github.io/v1/namespaces/${h.namespace}/devices`,
+      { fieldSelector: 'metadata.name=dev-once' },
+      (_type: string, o: ResourceOf<'Device'>) => {
+        if (o.status === undefined) return;
+        const seen = `${String(o.status.phase)} Synced=${synced(o)?.status}`;
+        if (statuses.at(-1) !== seen) statuses.push(seen);
+      },
+      () => undefined,
+    );
+    try {
+      await h.create('Device', 'dev-once', deviceSpec());
+      await objectWhere('Device', 'dev-once', (o) => o.status?.phase === 'Pending' && synced(o)?.status === 'True', 'Pending and Synced');
+      // A later write would come within the harness's 200 ms status interval.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(statuses).toEqual(['Pending Synced=True']);
+    } finally {
+      request.abort();
+    }
+  });
+
   it('creates and deploys an Application, and rolls out a new revision when the spec changes', async () => {
     await h.create('Device', 'dev-b', deviceSpec());
     await eventually('dev-b in the fleet', () => getDevice('dev-b').catch(() => undefined), 30_000, h.logs);

@@ -102,4 +102,80 @@ describe('WorkQueue', () => {
     expect(seen.slice(2)).toEqual(['Device/d0', 'Device/d1', 'Device/d2', 'Device/d3', 'Device/d4']);
     await queue.stop();
   });
+  it('with workers free, a key added while it runs waits for its run to end, then runs once more, in order', async () => {
+    const events: string[] = [];
+    const releases: (() => void)[] = [];
+    const queue = new WorkQueue<string>({
+      concurrency: 8,
+      worker: async (key) => {
+        events.push(`start ${key}`);
+        await new Promise<void>((r) => releases.push(r));
+        events.push(`end ${key}`);
+      },
+    });
+    queue.start();
+    queue.add('a');
+    await tick();
+    // Seven workers idle: none of them may take 'a' while its first run is under way.
+    queue.add('a');
+    queue.add('a');
+    queue.add('b');
+    await tick();
+    expect(events).toEqual(['start a', 'start b']);
+    releases.shift()!();
+    await tick();
+    expect(events).toEqual(['start a', 'start b', 'end a', 'start a']);
+    releases.shift()!();
+    releases.shift()!();
+    await tick();
+    expect(events).toEqual(['start a', 'start b', 'end a', 'start a', 'end b', 'end a']);
+    expect(queue.depth).toBe(0);
+    await queue.stop();
+  });
+
+  it('gives a freed worker to a lower lane first, even when many higher-lane keys were queued earlier', async () => {
+    const started: string[] = [];
+    const releases: (() => void)[] = [];
+    const queue = new WorkQueue<string>({
+      concurrency: 3,
+      lane: (key) => (key.startsWith('Device/') ? 1 : 0),
+      worker: async (key) => {
+        started.push(key);
+        await new Promise<void>((r) => releases.push(r));
+      },
+    });
+    queue.start();
+    for (let i = 0; i < 10; i++) queue.add(`Device/d${i}`);
+    await tick();
+    expect(started).toEqual(['Device/d0', 'Device/d1', 'Device/d2']);
+    queue.add('Application/app');
+    await tick();
+    // Every worker busy: the application waits for the next free one, then goes before d3.
+    expect(started).toHaveLength(3);
+    releases.shift()!();
+    await tick();
+    expect(started.slice(3)).toEqual(['Application/app']);
+    releases.shift()!();
+    await tick();
+    expect(started.slice(4)).toEqual(['Device/d3']);
+    // Drain: every key handled once, at most three at a time.
+    while (started.length < 11 || releases.length > 0) {
+      releases.shift()?.();
+      await tick();
+    }
+    expect(new Set(started).size).toBe(11);
+    await queue.stop();
+  });
+
+  it('skips keys not yet due without holding back due keys behind them', async () => {
+    const seen: string[] = [];
+    const queue = new WorkQueue<string>({ concurrency: 1, worker: async (key) => void seen.push(key) });
+    queue.add('later', 10_000);
+    queue.add('now');
+    queue.start();
+    await tick(5);
+    expect(seen).toEqual(['now']);
+    expect(queue.depth).toBe(1);
+    await queue.stop();
+  });
 });

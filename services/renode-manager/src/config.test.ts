@@ -25,6 +25,7 @@ describe('loadRenodeManagerConfig', () => {
       api: { address: '127.0.0.1:50051', token: 't0ken', tlsCaFile: null },
       gateway: { host: '127.0.0.1', port: 4423 },
       gatewayEndpoint: '127.0.0.1:4423',
+      gatewayAllow: [],
       deviceCa: { certFile: '/pki/ca.crt', keyFile: '/pki/ca.key' },
       gatewayCaFile: null,
       publisherKeys: [],
@@ -55,6 +56,7 @@ describe('loadRenodeManagerConfig', () => {
       WASMBED_API_TLS_CA: '/pki/api-ca.pem',
       WASMBED_EMU_GATEWAY: '10.0.0.5:4423',
       WASMBED_EMU_GATEWAY_ENDPOINT: 'gw-1.wasmbed.test:4423',
+      WASMBED_EMU_GATEWAY_ALLOW: ' GW-2.wasmbed.test:4423, [::1]:4424,gw-2.wasmbed.test:4423 ',
       WASMBED_EMU_GATEWAY_CA: '/pki/gateway-ca.pem',
       WASMBED_EMU_CERT_VALIDITY_DAYS: '30',
       WASMBED_EMU_PUBLISHER_KEYS: ` ${'AB'.repeat(32)}, ${'cd'.repeat(32)} ,${'ab'.repeat(32)}`,
@@ -80,6 +82,8 @@ describe('loadRenodeManagerConfig', () => {
       api: { address: 'api.internal:50051', token: 't0ken', tlsCaFile: '/pki/api-ca.pem' },
       gateway: { host: '10.0.0.5', port: 4423 },
       gatewayEndpoint: 'gw-1.wasmbed.test:4423',
+      // Lowercased and deduplicated.
+      gatewayAllow: ['gw-2.wasmbed.test:4423', '[::1]:4424'],
       gatewayCaFile: '/pki/gateway-ca.pem',
       // Lowercased and deduplicated.
       publisherKeys: [Buffer.alloc(32, 0xab), Buffer.alloc(32, 0xcd)],
@@ -108,6 +112,7 @@ describe('loadRenodeManagerConfig', () => {
       WASMBED_EMU_BACKENDS: 'qemu,docker',
       WASMBED_EMU_ADMIN_TOKENS: 'not json',
       WASMBED_EMU_PUBLISHER_KEYS: 'abc',
+      WASMBED_EMU_GATEWAY_ALLOW: 'gw-2:4423,$(reboot):1',
     });
     const vars = err.issues.map((issue) => issue.split(' ')[0]);
     expect(vars).toEqual(
@@ -122,6 +127,7 @@ describe('loadRenodeManagerConfig', () => {
         'WASMBED_EMU_WORK_DIR',
         'WASMBED_EMU_ADMIN_TOKENS',
         'WASMBED_EMU_PUBLISHER_KEYS.0',
+        'WASMBED_EMU_GATEWAY_ALLOW.1',
       ]),
     );
     expect(err.issues.some((issue) => issue.startsWith('WASMBED_EMU_BACKENDS'))).toBe(true);

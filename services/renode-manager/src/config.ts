@@ -22,6 +22,11 @@ export interface RenodeManagerConfig {
   readonly gateway: HostPort;
   /** What devices are provisioned to dial (the name their TLS checks the gateway certificate against). */
   readonly gatewayEndpoint: string;
+  /**
+   * Further endpoints (lowercase host:port) the bridges follow a device to when its
+   * console says it dials one (a gateway's Bye redirect); any other is refused.
+   */
+  readonly gatewayAllow: readonly string[];
   /** The CA that issues device certificates (PEM files). */
   readonly deviceCa: { readonly certFile: string; readonly keyFile: string };
   /** PEM bundle of the CAs devices trust for the gateway's certificate; null = the device CA. */
@@ -75,6 +80,12 @@ const publisherKeyList = z
   .transform((text) => [...new Set(text.split(',').map((k) => k.trim().toLowerCase()).filter((k) => k.length > 0))])
   .pipe(z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be 32-byte Ed25519 public keys as 64 hex digits')).max(MAX_PUBLISHER_KEYS, `at most ${MAX_PUBLISHER_KEYS} keys fit a device's publisher block`));
 
+// Endpoints as devices dial them (the firmware's syntax), compared as lowercase text.
+const endpointList = z
+  .string()
+  .transform((text) => [...new Set(text.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))])
+  .pipe(z.array(z.string().refine(isGatewayEndpoint, 'must list host:port endpoints as devices dial them (DNS name, IPv4 or [IPv6]; port 1-65535)')));
+
 const schema = z.object({
   WASMBED_NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   WASMBED_EMU_HTTP_ADDR: hostPortSchema('127.0.0.1:8094').prefault('127.0.0.1:8094'),
@@ -88,6 +99,7 @@ const schema = z.object({
   WASMBED_API_TLS_CA: z.string().min(1).optional(),
   WASMBED_EMU_GATEWAY: hostPortSchema('127.0.0.1:4423').prefault('127.0.0.1:4423'),
   WASMBED_EMU_GATEWAY_ENDPOINT: z.string().refine(isGatewayEndpoint, 'must be host:port as devices dial it (DNS name, IPv4 or [IPv6]; port 1-65535)').optional(),
+  WASMBED_EMU_GATEWAY_ALLOW: endpointList.prefault(''),
   WASMBED_EMU_DEVICE_CA_CERT: requiredFile('the device CA certificate (PEM), e.g. <pki>/ca.crt'),
   WASMBED_EMU_DEVICE_CA_KEY: requiredFile('the device CA private key (PEM), e.g. <pki>/ca.key'),
   WASMBED_EMU_GATEWAY_CA: z.string().min(1).optional(),
@@ -125,6 +137,7 @@ export function loadRenodeManagerConfig(env: NodeJS.ProcessEnv = process.env): R
     api: { address: `${c.WASMBED_API_GRPC.host}:${c.WASMBED_API_GRPC.port}`, token: c.WASMBED_API_TOKEN, tlsCaFile: c.WASMBED_API_TLS_CA ?? null },
     gateway,
     gatewayEndpoint,
+    gatewayAllow: c.WASMBED_EMU_GATEWAY_ALLOW,
     deviceCa: { certFile: c.WASMBED_EMU_DEVICE_CA_CERT, keyFile: c.WASMBED_EMU_DEVICE_CA_KEY },
     gatewayCaFile: c.WASMBED_EMU_GATEWAY_CA ?? null,
     publisherKeys: c.WASMBED_EMU_PUBLISHER_KEYS.map((hex) => Buffer.from(hex, 'hex')),

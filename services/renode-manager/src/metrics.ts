@@ -40,6 +40,18 @@ export class ManagerMetrics {
       },
     });
     new Gauge({
+      name: 'wasmbed_renode_manager_bridge_anomalies',
+      help: 'What the serial bridges of the current runs did not relay or follow: device bytes dropped, garbled record headers, refused agent: dialing endpoints',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        const all = devices().map((d) => d.bridge);
+        this.set({ kind: 'dropped_bytes' }, all.reduce((n, b) => n + (b?.droppedBytes ?? 0), 0));
+        this.set({ kind: 'resyncs' }, all.reduce((n, b) => n + (b?.resyncs ?? 0), 0));
+        this.set({ kind: 'refused_endpoints' }, all.reduce((n, b) => n + (b?.refusedEndpoints ?? 0), 0));
+      },
+    });
+    new Gauge({
       name: 'wasmbed_renode_manager_backend_available',
       help: 'Whether a backend is installed and enabled (1) or not (0)',
       labelNames: ['backend'],

@@ -2,13 +2,15 @@
 // nats-server, the api and the gateway as their own processes (built dist), the dev
 // PKI, and QEMU booting the firmware ELFs of `make -C firmware`. Emulated devices
 // are provisioned, pre-registered through the api, bridged to the gateway over TLS
-// from the MCU, supervised through a crash, stopped, started and deleted.
+// from the MCU, supervised through a crash, stopped, started and deleted. The
+// bridges reach the gateway through a proxy that can make a connection go silent.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { LivenessStore, sendDeviceCommand } from '@wasmbed/device-bus';
 import { createJsonLogger, openDomainEventStore } from '@wasmbed/service-kit';
 import { eventually } from '@wasmbed/testing';
 import type { JetStreamEventStore } from '@wasmbed/event-log';
@@ -16,6 +18,7 @@ import { startRenodeManager, type RunningRenodeManager } from './app';
 import { loadRenodeManagerConfig } from './config';
 import type { EmulatedDeviceView } from './devices/emulated-device';
 import { processAlive } from './provisioning/work-dir';
+import { FreezableTcpProxy } from './test-support/freezable-tcp-proxy';
 import { deviceCaFiles, OPERATOR_TOKEN, startPlatformUnderTest, type PlatformUnderTest } from './test-support/platform-under-test';
 
 jest.setTimeout(240_000);
@@ -24,6 +27,8 @@ const FIRMWARE_BUILD = resolve(__dirname, '..', '..', '..', 'firmware', 'build')
 const ADMIN_TOKEN = 'renode-manager-test-admin';
 
 let platform: PlatformUnderTest;
+/** Between the bridges and the gateway: passes everything until a test freezes its connections. */
+let proxy: FreezableTcpProxy;
 let manager: RunningRenodeManager;
 let nc: NatsConnection;
 let store: JetStreamEventStore;
@@ -81,6 +86,7 @@ beforeAll(async () => {
     if (!existsSync(join(FIRMWARE_BUILD, board, 'wasmbed.elf'))) throw new Error(`firmware/build/${board}/wasmbed.elf is missing: run make -C firmware`);
   }
   platform = await startPlatformUnderTest();
+  proxy = await FreezableTcpProxy.start('127.0.0.1', platform.gatewayTlsPort);
   workRoot = await mkdtemp(join(tmpdir(), 'renode-manager-work-'));
   const ca = deviceCaFiles(platform.pkiDir);
   const config = loadRenodeManagerConfig({
@@ -89,9 +95,11 @@ beforeAll(async () => {
     WASMBED_EMU_ID: 'emu-test',
     WASMBED_API_GRPC: `127.0.0.1:${platform.apiGrpcPort}`,
     WASMBED_API_TOKEN: OPERATOR_TOKEN,
-    WASMBED_EMU_GATEWAY: `127.0.0.1:${platform.gatewayTlsPort}`,
+    WASMBED_EMU_GATEWAY: `127.0.0.1:${proxy.port}`,
     // The name the gateway's certificate carries, as a device dials it.
     WASMBED_EMU_GATEWAY_ENDPOINT: `localhost:${platform.gatewayTlsPort}`,
+    // Where a Bye rebalance may send a device: the second gateway (under the name its certificate carries).
+    WASMBED_EMU_GATEWAY_ALLOW: `localhost:${platform.secondGateway.tlsPort}`,
     WASMBED_EMU_DEVICE_CA_CERT: ca.certFile,
     WASMBED_EMU_DEVICE_CA_KEY: ca.keyFile,
     WASMBED_EMU_WORK_DIR: workRoot,
@@ -111,6 +119,7 @@ afterAll(async () => {
   await manager?.stop();
   await store?.close();
   await nc?.close();
+  proxy?.close();
   await platform?.stop();
   if (workRoot !== undefined) await rm(workRoot, { recursive: true, force: true });
 }, 120_000);
@@ -256,6 +265,71 @@ describe('the HTTP face', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/wasmbed_renode_manager_events_total\{event="launch"\} [1-9]/);
     expect(metrics).toMatch(/wasmbed_renode_manager_events_total\{event="crash"\} [1-9]/);
+    expect(metrics).toMatch(/wasmbed_renode_manager_bridge_anomalies\{kind="refused_endpoints"\} 0/);
+  });
+});
+
+describe('a gateway connection that goes silent', () => {
+  const name = 'emu-cut';
+
+  it('the MCU gives up on its session and reconnects through the bridge on a new gateway connection', async () => {
+    await device('create', { name, board: 'mps2-an385' });
+    await waitForConsole(name, /^agent: welcome deviceId=emu-cut /);
+    const before = await device('get', { name });
+    lastViews.set(name, before);
+    expect(before.bridge).toMatchObject({ gatewayOpen: true });
+    // The gateway stops answering and the bridge is not told: no FIN, no RST, nothing.
+    expect(proxy.freeze()).toBeGreaterThanOrEqual(1);
+    const accepted = proxy.accepted;
+    await waitForConsole(name, /^agent: session ended: ack_timeout/, 90_000);
+    // The device's new ClientHello must open a new connection, not vanish into the silent one.
+    await eventually(
+      'a second Welcome',
+      async () => (await consoleLog(name)).filter((l) => /^agent: welcome deviceId=emu-cut /.test(l.message)).length >= 2,
+      90_000,
+      () => `${platform.logs()}\n---- manager's view ----\n${JSON.stringify(lastViews.get(name), null, 1)}\n${managerLog.join('\n')}`,
+    );
+    expect(proxy.accepted).toBeGreaterThan(accepted);
+    const after = await device('get', { name });
+    lastViews.set(name, after);
+    expect(after).toMatchObject({ run: 1, restarts: 0, phase: 'Running' });
+    expect(after.bridge!.gatewayConnections).toBeGreaterThan(before.bridge!.gatewayConnections);
+    // The console's `agent: dialing` line (after the shell's prompt) reached the bridge: the provisioned endpoint, via the proxy.
+    expect(after.bridge).toMatchObject({ gatewayOpen: true, resyncs: 0, refusedEndpoints: 0, dialing: `localhost:${platform.gatewayTlsPort}`, target: `127.0.0.1:${proxy.port}` });
+    expect(await device('delete', { name })).toMatchObject({ phase: 'Deleted' });
+  });
+});
+
+describe('a gateway that moves its device (Bye rebalance)', () => {
+  const name = 'emu-moved';
+
+  it("the bridge follows the device to the allowed endpoint its console says it dials", async () => {
+    await platform.startSecondGateway();
+    const second = platform.secondGateway;
+    await device('create', { name, board: 'mps2-an385' });
+    await waitForConsole(name, /^agent: welcome deviceId=emu-moved /);
+    const liveness = await LivenessStore.open(nc);
+    const home = await eventually('the liveness record at the first gateway', async () => liveness.get(name), 30_000);
+    expect(home.gatewayId).toBe(platform.gatewayId);
+    // What the device-controller sends to move a device to its assigned gateway.
+    const reply = await sendDeviceCommand(nc, name, { type: 'RebalanceDevice', sessionId: home.sessionId, endpoint: `localhost:${second.tlsPort}` }, { timeoutMs: 10_000 });
+    expect(reply).toEqual({ ok: true });
+    await waitForConsole(name, new RegExp(`agent: dialing localhost:${second.tlsPort}$`));
+    const moved = await eventually(
+      'the device to be served by the second gateway',
+      async () => {
+        const record = await liveness.get(name);
+        return record?.gatewayId === second.gatewayId ? record : undefined;
+      },
+      90_000,
+      () => `${platform.logs()}\n---- manager ----\n${managerLog.join('\n')}\n${JSON.stringify(managerView(name), null, 1)}`,
+    );
+    expect(moved.sessionId).not.toBe(home.sessionId);
+    const view = await device('get', { name });
+    lastViews.set(name, view);
+    expect(view.bridge).toMatchObject({ dialing: `localhost:${second.tlsPort}`, target: `localhost:${second.tlsPort}`, gatewayOpen: true, refusedEndpoints: 0 });
+    expect(managerLog.filter((line) => line.includes('not following the device'))).toEqual([]);
+    expect(await device('delete', { name })).toMatchObject({ phase: 'Deleted' });
   });
 });
 

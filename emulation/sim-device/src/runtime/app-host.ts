@@ -4,6 +4,7 @@ import { MAX_APPS, moduleSha256, type AppSummary, type ErrorInfo, type Manifest 
 import { LogRateLimiter } from '../support/token-bucket';
 import { AppSupervisor, type AppStatusChange, type StartResult } from './app-supervisor';
 import { DEFAULT_RESTART_POLICY, restartPolicyOf, type RestartPolicy } from './restart-policy';
+import type { WorkerStartGate } from './worker-start-gate';
 
 export interface AppHostListener {
   status(app: InstalledApp, change: AppStatusChange): void;
@@ -19,6 +20,8 @@ export interface AppHostOptions {
   readonly randomSeed?: number;
   readonly restartDefaults?: RestartPolicy;
   readonly workerResourceLimits?: ResourceLimits;
+  /** Bounds the app workers starting at once; default one gate for the whole process, sized to its cores. */
+  readonly workerStarts?: WorkerStartGate;
   /** Per app; lines beyond it are dropped and counted. Default 20/s, bursts of 50. */
   readonly logRate?: { readonly perSecond: number; readonly burst: number };
   readonly listener: AppHostListener;
@@ -116,6 +119,7 @@ export class AppHost {
             for (const line of limiter.admit(record, droppedNote)) this.options.listener.log(app, line);
           },
         },
+        this.options.workerStarts,
       ),
     };
     this.apps.delete(appId); // re-inserted last: the map's order is install order

@@ -5,6 +5,7 @@ import { clipUtf8 } from '../support/clip-utf8';
 import { AppRun, type AppRunOptions } from './app-run';
 import type { RunFailureReason, RunOutcome } from './app-worker-protocol';
 import type { RestartPolicy } from './restart-policy';
+import { HOST_WORKER_STARTS, type WorkerStartGate } from './worker-start-gate';
 
 export interface AppStatusChange {
   readonly state: AppState;
@@ -59,6 +60,8 @@ export class AppSupervisor {
     private readonly run: AppRunOptions,
     private readonly policy: RestartPolicy,
     private readonly listener: AppSupervisorListener,
+    /** Shared by the apps of every device of the process (see WorkerStartGate). */
+    private readonly starts: WorkerStartGate = HOST_WORKER_STARTS,
   ) {
     this.backoff = new Backoff(policy.backoff);
   }
@@ -91,12 +94,25 @@ export class AppSupervisor {
 
   private launch(firstStart?: (result: StartResult) => void): void {
     this.report({ state: 'starting', restarts: this.restartCount });
+    // While waiting for a turn the app is starting; a stop meanwhile means it never starts.
+    this.settled = this.starts.acquire().then((release) => {
+      if (this.stopping) {
+        release();
+        firstStart?.({ ok: false, error: { code: 'internal', message: 'stopped before its entry point was called' } });
+        return;
+      }
+      return this.startRun(release, firstStart);
+    });
+  }
+
+  private startRun(release: () => void, firstStart?: (result: StartResult) => void): Promise<void> {
     let running = false;
     // Each run gets its own random_u32 sequence, reproducible when the device has a seed.
     const randomSeed = this.run.randomSeed === undefined ? undefined : (this.run.randomSeed + this.restartCount) >>> 0;
     const run = new AppRun({ ...this.run, randomSeed }, {
       log: (record) => this.listener.log(record),
       running: () => {
+        release();
         running = true;
         this.runStartedAt = performance.now();
         if (!this.stopping) this.report({ state: 'running', restarts: this.restartCount });
@@ -104,7 +120,8 @@ export class AppSupervisor {
       },
     });
     this.current = run;
-    this.settled = run.outcome.then((outcome) => {
+    return run.outcome.then((outcome) => {
+      release();
       this.current = undefined;
       if (outcome.state === 'stopped') {
         this.report({ state: 'stopped', restarts: this.restartCount });

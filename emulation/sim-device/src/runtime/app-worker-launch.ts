@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { AppWorkerData } from './app-worker-protocol';
 
 /** JS heap limits of an app worker: the guest's linear memory is not on this heap, so little is needed. */
 export const DEFAULT_WORKER_RESOURCE_LIMITS: ResourceLimits = Object.freeze({
@@ -14,8 +13,9 @@ export const DEFAULT_WORKER_RESOURCE_LIMITS: ResourceLimits = Object.freeze({
 // itself: source-mode-loader.js teaches the worker's require to do so.
 const fromSources = __filename.endsWith('.ts');
 
-export function startAppWorker(data: AppWorkerData, resourceLimits: ResourceLimits = DEFAULT_WORKER_RESOURCE_LIMITS): Worker {
-  const options = { workerData: data, resourceLimits, stdout: false, stderr: false };
+/** A new app worker, waiting for its first `run` request (app-worker.ts). */
+export function spawnAppWorker(resourceLimits: ResourceLimits = DEFAULT_WORKER_RESOURCE_LIMITS): Worker {
+  const options = { resourceLimits, stdout: false, stderr: false };
   if (!fromSources) return new Worker(join(__dirname, 'app-worker.js'), options);
   const loader = JSON.stringify(join(__dirname, 'source-mode-loader.js'));
   const entry = JSON.stringify(join(__dirname, 'app-worker.ts'));

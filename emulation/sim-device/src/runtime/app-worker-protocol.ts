@@ -1,6 +1,6 @@
 import type { AppOutcome, FailureReason, LogRecord } from '@wasmbed/example-apps';
 
-/** What an app worker gets at start (structured-cloned; the compiled module is shared, not recompiled). */
+/** What an app worker gets for one run (structured-cloned; the compiled module is shared, not recompiled). */
 export interface AppWorkerData {
   readonly module: WebAssembly.Module;
   readonly entryPoint: string;
@@ -12,6 +12,12 @@ export interface AppWorkerData {
   readonly randomSeed: number;
   /** ControlBlock buffer. */
   readonly control: SharedArrayBuffer;
+}
+
+/** Parent → worker: run this app to its outcome. */
+export interface AppWorkerRequest {
+  readonly type: 'run';
+  readonly data: AppWorkerData;
 }
 
 export type AppWorkerMessage =

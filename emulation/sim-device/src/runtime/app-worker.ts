@@ -1,6 +1,8 @@
-// Entry point of an app worker: instantiates one compiled module with the ABI's
-// imports and calls its entry point; one worker per run of one app.
-import { parentPort, workerData } from 'node:worker_threads';
+// Entry point of an app worker: for each `run` message, instantiates the compiled
+// module with the ABI's imports and calls its entry point, then reports the outcome.
+// One run at a time; the worker is reused for a later run (of any app) only after a
+// run that ended by itself: a terminated worker is gone (see app-worker-pool.ts).
+import { parentPort } from 'node:worker_threads';
 import {
   AppStopRequested,
   WASM_PAGE_BYTES,
@@ -12,7 +14,7 @@ import {
   type AppOutcome,
   type MemoryRef,
 } from '@wasmbed/example-apps';
-import type { AppWorkerData, AppWorkerMessage } from './app-worker-protocol';
+import type { AppWorkerData, AppWorkerMessage, AppWorkerRequest } from './app-worker-protocol';
 import { ControlBlock } from './control-block';
 
 function post(message: AppWorkerMessage): void {
@@ -57,4 +59,8 @@ function run(data: AppWorkerData): AppOutcome {
   }
 }
 
-post({ type: 'outcome', outcome: run(workerData as AppWorkerData) });
+// Everything a run touches (imports, memory, random state) is made inside run(): nothing
+// of one app's run is reachable from the next one's.
+parentPort?.on('message', (request: AppWorkerRequest) => {
+  post({ type: 'outcome', outcome: run(request.data) });
+});

@@ -16,7 +16,7 @@ import {
   type ServiceProcess,
 } from '@wasmbed/testing';
 import { startK8sSync, type RunningK8sSync } from '../app';
-import type { K8sSyncConfig } from '../config';
+import { DEFAULT_STATUS_MAX_IN_FLIGHT, DEFAULT_WORKERS, type K8sSyncConfig } from '../config';
 import { loadKubernetesClient, type KubernetesClientModule } from '../kube/client-module';
 import { GROUP, PLURALS, VERSION, type ResourceOf, type SyncKind } from '../resources';
 
@@ -147,6 +147,8 @@ export async function startSyncHarness(namespace = 'wasmbed-test'): Promise<Sync
           api: { address, token, timeoutMs: 10_000 },
           http: { host: '127.0.0.1', port: 0 },
           statusMinIntervalMs: 200,
+          statusMaxInFlight: DEFAULT_STATUS_MAX_IN_FLIGHT,
+          workers: DEFAULT_WORKERS,
           identity: `sync-test-${syncs}`,
           lease: { name: 'wasmbed-k8s-sync', durationMs: 2_000, renewIntervalMs: 500 },
           resyncMs: 60_000,

@@ -12,6 +12,7 @@ import type { DeviceIdentityIssuer } from '../provisioning/device-identity';
 import { buildProvisioningImage } from '../provisioning/provisioning-image';
 import { createDeviceDir, removeDir, writeSecretFile } from '../provisioning/work-dir';
 import type { ConsoleLogSink } from '../serial/console-log-publisher';
+import { GatewayRoutes } from '../serial/gateway-routes';
 import { EmulatedDevice, type EmulatedDeviceDeps, type EmulatedDeviceView } from './emulated-device';
 
 export interface CreateDeviceRequest {
@@ -35,6 +36,8 @@ export interface DeviceManagerOptions {
   /** What devices dial, and where the bridges connect. */
   readonly gatewayEndpoint: string;
   readonly gateway: HostPort;
+  /** Further endpoints a device's bridge follows it to when its console says it dials them (a redirect). */
+  readonly gatewayAllow?: readonly string[];
   readonly certificateValidityDays: number;
   /** App publishers' Ed25519 keys written into each device's publisher block; empty = none (any publisher). */
   readonly publisherKeys: readonly Uint8Array[];
@@ -57,9 +60,11 @@ const PROVISIONING_FILE = 'provisioning.bin';
 export class DeviceManager {
   private readonly devices = new Map<string, EmulatedDevice>();
   private readonly clock: () => number;
+  private readonly routes: GatewayRoutes;
 
   constructor(private readonly options: DeviceManagerOptions) {
     this.clock = options.clock ?? Date.now;
+    this.routes = new GatewayRoutes(options.gatewayEndpoint, options.gateway, options.gatewayAllow);
   }
 
   list(): EmulatedDeviceView[] {
@@ -91,7 +96,7 @@ export class DeviceManager {
       {
         launcher,
         policy: options.policy,
-        gateway: options.gateway,
+        routes: this.routes,
         consoleSink: options.consoleSink,
         logger: options.logger,
         clock: this.clock,

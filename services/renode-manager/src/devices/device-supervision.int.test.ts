@@ -16,6 +16,7 @@ import { findBoard } from '../boards/board-catalogue';
 import { buildProvisioningImage } from '../provisioning/provisioning-image';
 import { processAlive } from '../provisioning/work-dir';
 import type { ConsoleLine } from '../serial/console-log-publisher';
+import { GatewayRoutes } from '../serial/gateway-routes';
 import { EmulatedDevice } from './emulated-device';
 
 jest.setTimeout(120_000);
@@ -59,7 +60,7 @@ async function supervised(name: string, image: Buffer, maxRestarts: number) {
     {
       launcher,
       policy: { maxRestarts, backoffBaseMs: 100, backoffMaxMs: 100, stableAfterMs: 600_000 },
-      gateway: { host: '127.0.0.1', port: (gateway.address() as AddressInfo).port },
+      routes: new GatewayRoutes('localhost:9', { host: '127.0.0.1', port: (gateway.address() as AddressInfo).port }),
       consoleSink: (line) => lines.push(line),
       logger: createJsonLogger('supervision-test', 'error'),
       clock: Date.now,

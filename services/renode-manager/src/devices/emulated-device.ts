@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostPort, Logger } from '@wasmbed/service-kit';
+import type { Logger } from '@wasmbed/service-kit';
 import { describeExit, type EmulatorLauncher, type EmulatorRun } from '../backends/emulator-process';
 import type { BackendKind, BoardSpec } from '../boards/board-catalogue';
 import { InvalidLifecycleTransitionError } from '../errors';
@@ -16,6 +16,7 @@ import {
 import { EMULATOR_PID_FILE } from '../provisioning/work-dir';
 import { consoleLevel, ConsoleLineSplitter, consoleSignal } from '../serial/console-lines';
 import type { ConsoleLogSink } from '../serial/console-log-publisher';
+import type { GatewayRoutes } from '../serial/gateway-routes';
 import { SerialBridge, type SerialBridgeStats } from '../serial/serial-bridge';
 
 /** What a device is, fixed at creation. */
@@ -60,7 +61,8 @@ export interface EmulatedDeviceView {
 export interface EmulatedDeviceDeps {
   readonly launcher: EmulatorLauncher;
   readonly policy: RestartPolicy;
-  readonly gateway: HostPort;
+  /** Where the bridges connect: the provisioned endpoint's address, and the endpoints a device may be redirected to. */
+  readonly routes: GatewayRoutes;
   readonly consoleSink: ConsoleLogSink;
   readonly logger: Logger;
   readonly clock: () => number;
@@ -238,7 +240,7 @@ export class EmulatedDevice {
     emulator.console.on('data', (chunk: Buffer) => emit(splitter.push(chunk)));
     emulator.console.on('error', () => emulator.console.destroy());
     emulator.console.on('close', () => emit(splitter.flush()));
-    const bridge = new SerialBridge(emulator.link, deps.gateway, deps.logger, { device: d.name, run });
+    const bridge = new SerialBridge(emulator.link, deps.routes, deps.logger, { device: d.name, run });
     this.current = { run, emulator, bridge, startedAt, flushConsole: () => emit(splitter.flush()) };
     deps.logger.info('emulator started', { device: d.name, run, backend: d.backend, pid: emulator.pid });
     void emulator.exited.then((exit) => this.ended(run, { reason: describeExit(d.backend, exit, emulator.output()), uptimeMs: deps.clock() - startedAt }));
@@ -263,6 +265,8 @@ export class EmulatedDevice {
     } catch (err) {
       this.deps.logger.debug('console line not published', { device: this.definition.name, error: (err as Error).message });
     }
+    // The console says where the device dials next (a redirect): its bridge follows, if the routes allow.
+    if (this.current?.run === run) this.current.bridge.consoleLine(text);
     const signal = consoleSignal(text);
     if (signal !== undefined) this.ended(run, { reason: signal.reason, permanent: signal.permanent, uptimeMs: this.deps.clock() - startedAt });
   }

@@ -1,16 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ValidationError } from '@wasmbed/errors';
 import type { Authenticator } from '@wasmbed/grpc-kit';
-import { authenticateHttp, sendError, sendJson, serveHttp, type HttpService, type Logger } from '@wasmbed/service-kit';
+import { authenticateHttp, probeRoutes, requestPath, sendError, sendJson, serveHttp, type HttpService, type Logger, type Readiness } from '@wasmbed/service-kit';
 import type { Registry } from 'prom-client';
 import { parseCommand, parseJsonBody, type CommandInput, type Verb } from '../commands/command-schemas';
 import { runCommand } from '../commands/run-command';
 import type { DeviceManager } from '../devices/device-manager';
-
-export interface Readiness {
-  readonly ready: boolean;
-  readonly checks: Readonly<Record<string, string>>;
-}
 
 export interface ManagerHttpOptions {
   readonly manager: DeviceManager;
@@ -59,34 +54,12 @@ function routeOf(method: string, path: string): { verb: Verb; name?: string; wri
  * /status, writes (create, start, stop, restart, delete) need an admin bearer token.
  */
 export function createManagerHttpServer(options: ManagerHttpOptions): HttpService {
-  const probes = new Map<string, (res: ServerResponse) => Promise<void> | void>([
-    ['/healthz', (res) => sendJson(res, 200, { status: 'ok' })],
-    [
-      '/readyz',
-      (res) => {
-        const { ready, checks } = options.readiness();
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
-      },
-    ],
-    [
-      '/metrics',
-      async (res) => {
-        const text = await options.metrics.metrics();
-        res.writeHead(200, { 'content-type': options.metrics.contentType });
-        res.end(text);
-      },
-    ],
-    ['/status', (res) => sendJson(res, 200, options.status())],
-  ]);
+  const probes = probeRoutes(options);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://renode-manager.invalid').pathname;
+    const path = requestPath(req);
+    if (await probes(req, res, path)) return;
     const method = req.method ?? 'GET';
-    const probe = probes.get(path);
-    if (probe !== undefined) {
-      if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${path}`, { allow: 'GET, HEAD' });
-      return probe(res);
-    }
     const route = routeOf(method, path);
     if (route === undefined) {
       return path === DEVICES || path.startsWith(`${DEVICES}/`)

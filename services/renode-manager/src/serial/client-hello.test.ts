@@ -1,4 +1,4 @@
-import { ClientHelloScanner, findClientHello } from './client-hello';
+import { findClientHello } from './client-hello';
 
 // A TLS 1.3 ClientHello record starts: 16 03 01 <len hi> <len lo> 01 ...
 const hello = (length = 0x00c8) => Buffer.from([0x16, 0x03, 0x01, length >> 8, length & 0xff, 0x01, 0x00, 0x00, 0xc4, 0x03, 0x03]);
@@ -18,22 +18,8 @@ describe('ClientHello detection', () => {
     expect(findClientHello(hello().subarray(0, 5))).toBe(-1);
   });
 
-  it('scans a stream: drops what comes before, finds a header split across chunks', () => {
-    const scanner = new ClientHelloScanner();
-    const h = hello();
-    expect(scanner.push(appData)).toBeUndefined();
-    expect(scanner.push(h.subarray(0, 3))).toBeUndefined();
-    expect(scanner.push(h.subarray(3))).toEqual(h);
-    expect(scanner.dropped).toBe(appData.length);
-  });
-
-  it('counts the bytes it keeps back as dropped when the session state is reset', () => {
-    const scanner = new ClientHelloScanner();
-    expect(scanner.push(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))).toBeUndefined();
-    expect(scanner.dropped).toBe(5);
-    scanner.reset();
-    expect(scanner.dropped).toBe(10);
-    expect(scanner.push(hello())).toEqual(hello());
-    expect(scanner.dropped).toBe(10);
+  it('starts looking at `from`', () => {
+    const two = Buffer.concat([hello(), hello()]);
+    expect(findClientHello(two, 1)).toBe(hello().length);
   });
 });

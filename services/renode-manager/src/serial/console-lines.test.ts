@@ -1,4 +1,4 @@
-import { consoleLevel, ConsoleLineSplitter, consoleSignal, MAX_CONSOLE_LINE } from './console-lines';
+import { consoleLevel, ConsoleLineSplitter, consoleSignal, dialingEndpoint, MAX_CONSOLE_LINE } from './console-lines';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -33,6 +33,9 @@ describe('console signals and levels', () => {
       reason: 'firmware halted: FAULT cortex-m fault: pc=0x1234 lr=0x5678 cfsr=0x1 hfsr=0x0 bfar=0x0',
     });
     expect(consoleSignal('PROVISIONING ERROR: identity block CRC-32 mismatch')).toMatchObject({ permanent: true });
+    // The shell's prompt may come first on the line.
+    expect(consoleSignal('> FAULT risc-v trap: mcause=0x2')).toEqual({ kind: 'fault', permanent: false, reason: 'firmware halted: FAULT risc-v trap: mcause=0x2' });
+    expect(consoleLevel('> FAULT risc-v trap: mcause=0x2')).toBe('error');
     expect(consoleSignal('echo: FAULT ')).toBeUndefined();
     expect(consoleSignal('ready in 270 ms; commands: help')).toBeUndefined();
   });
@@ -42,5 +45,21 @@ describe('console signals and levels', () => {
     expect(consoleLevel('tls: FAILED handshake: gateway certificate is not issued by the provisioned platform CA (wolfSSL -188)')).toBe('error');
     expect(consoleLevel('tls: offline: no platform CA provisioned (trust block at +0xb00)')).toBe('warn');
     expect(consoleLevel('gateway: Welcome #1 (corr 1) deviceId=emu-1 gatewayId=gateway-1 heartbeatIntervalMs=30000')).toBe('info');
+  });
+});
+
+describe('the dialing line', () => {
+  it("reads the endpoint of the firmware's `agent: dialing <host:port>` line, and nothing else", () => {
+    expect(dialingEndpoint('agent: dialing localhost:41103')).toBe('localhost:41103');
+    expect(dialingEndpoint('agent: dialing [::1]:4423')).toBe('[::1]:4423');
+    // After the shell's prompt, as QEMU's console shows it after boot.
+    expect(dialingEndpoint('> agent: dialing localhost:45449')).toBe('localhost:45449');
+    expect(dialingEndpoint('>> agent: dialing localhost:45449')).toBeUndefined();
+    // Whatever it says is returned as text for the routes to judge; a line with more in it is not the milestone.
+    expect(dialingEndpoint('agent: dialing $(reboot):1')).toBe('$(reboot):1');
+    expect(dialingEndpoint('agent: dialing a:1 b:2')).toBeUndefined();
+    expect(dialingEndpoint('echo: agent: dialing evil:1')).toBeUndefined();
+    expect(dialingEndpoint('agent: session ended: bye rebalance; next attempt in 0 ms at gw-2:4423')).toBeUndefined();
+    expect(dialingEndpoint('agent: dialing ')).toBeUndefined();
   });
 });

@@ -46,14 +46,30 @@ export type ConsoleSignal = { readonly kind: 'fault'; readonly permanent: boolea
  * report (a restart may help) or a provisioning error (it cannot: the image is wrong).
  */
 export function consoleSignal(line: string): ConsoleSignal {
-  if (line.startsWith('FAULT ')) return { kind: 'fault', permanent: false, reason: `firmware halted: ${line}` };
-  if (line.startsWith('PROVISIONING ERROR:')) return { kind: 'fault', permanent: true, reason: `firmware halted: ${line}` };
+  // The shell's "> " prompt may sit in front of a line printed while it waits for input.
+  const text = withoutPrompt(line);
+  if (text.startsWith('FAULT ')) return { kind: 'fault', permanent: false, reason: `firmware halted: ${text}` };
+  if (text.startsWith('PROVISIONING ERROR:')) return { kind: 'fault', permanent: true, reason: `firmware halted: ${text}` };
   return undefined;
 }
 
+const withoutPrompt = (line: string): string => line.replace(/^(?:> )+/, '');
+
 /** The log level a console line is published with. */
 export function consoleLevel(line: string): ConsoleLevel {
-  if (/^(FAULT |PROVISIONING ERROR:)/.test(line) || /\bFAILED\b/.test(line)) return 'error';
+  if (/^(?:> )*(FAULT |PROVISIONING ERROR:)/.test(line) || /\bFAILED\b/.test(line)) return 'error';
   if (/\b(warning|offline)\b/i.test(line)) return 'warn';
   return 'info';
+}
+
+/**
+ * The endpoint of the firmware's `agent: dialing <host:port>` milestone line
+ * (firmware/README.md "Console"): printed as a connection starts, before its
+ * ClientHello, with the provisioned endpoint or the one a Bye redirected the
+ * device to. The shell's prompt (`> `, printed after each command and at boot)
+ * may precede it on the same line, since the agent prints between keystrokes.
+ * Untrusted text: the caller checks it (serial/gateway-routes.ts).
+ */
+export function dialingEndpoint(line: string): string | undefined {
+  return /^(?:> )*agent: dialing (\S+)$/.exec(line)?.[1];
 }

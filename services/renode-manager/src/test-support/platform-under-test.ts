@@ -17,6 +17,9 @@ export interface PlatformUnderTest {
   readonly apiHttpPort: number;
   readonly gatewayTlsPort: number;
   readonly gatewayId: string;
+  /** Another gateway on the same NATS and PKI (`<gatewayId>-b`), not running until startSecondGateway(). */
+  readonly secondGateway: { readonly tlsPort: number; readonly gatewayId: string };
+  startSecondGateway(): Promise<void>;
   /** GET on the api's HTTP face with the operator token; the JSON body, or undefined for 404. */
   api(path: string): Promise<unknown>;
   logs(): string;
@@ -53,29 +56,34 @@ export async function startPlatformUnderTest(): Promise<PlatformUnderTest> {
         output,
       ),
     );
-    services.push(
-      await startServiceProcess(
+    const gatewayProcess = (name: string, id: string, tlsPort: number, httpPort: number) =>
+      startServiceProcess(
         {
-          name: 'gateway',
+          name,
           main: join(ROOT, 'services/gateway/dist/main.js'),
-          port: gatewayTlsPort,
+          port: tlsPort,
           env: {
             WASMBED_NATS_URL: nats.url,
-            WASMBED_GATEWAY_ID: gatewayId,
-            WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${gatewayTlsPort}`,
-            WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${gatewayHttpPort}`,
-            WASMBED_GATEWAY_ENDPOINT: `localhost:${gatewayTlsPort}`,
+            WASMBED_GATEWAY_ID: id,
+            WASMBED_GATEWAY_BIND_ADDR: `127.0.0.1:${tlsPort}`,
+            WASMBED_GATEWAY_HTTP_ADDR: `127.0.0.1:${httpPort}`,
+            WASMBED_GATEWAY_ENDPOINT: `localhost:${tlsPort}`,
             WASMBED_GATEWAY_PRIVATE_KEY: pki.files.serverKey,
             WASMBED_GATEWAY_CERTIFICATE: pki.files.serverCert,
             WASMBED_GATEWAY_CLIENT_CA: pki.files.deviceTrust,
             // Only pre-registered devices get in: the manager's registration is what admits them.
             WASMBED_GATEWAY_AUTO_APPROVE: 'false',
+            // Devices give up on a silent session after 3 intervals without a HeartbeatAck: 9 s here, not 90.
+            WASMBED_GATEWAY_HEARTBEAT_INTERVAL_MS: '3000',
             WASMBED_LOG_LEVEL: 'warn',
           },
         },
         output,
-      ),
-    );
+      );
+    services.push(await gatewayProcess('gateway', gatewayId, gatewayTlsPort, gatewayHttpPort));
+    // A second gateway, started on demand (a redirect's destination); its port is known up front for allow-lists.
+    const [secondGatewayTlsPort, secondGatewayHttpPort] = [await freePort(), await freePort()];
+    let secondGateway: Promise<ServiceProcess> | undefined;
     return {
       nats,
       pki,
@@ -84,6 +92,14 @@ export async function startPlatformUnderTest(): Promise<PlatformUnderTest> {
       apiHttpPort,
       gatewayTlsPort,
       gatewayId,
+      secondGateway: { tlsPort: secondGatewayTlsPort, gatewayId: `${gatewayId}-b` },
+      async startSecondGateway() {
+        secondGateway ??= gatewayProcess('gateway-b', `${gatewayId}-b`, secondGatewayTlsPort, secondGatewayHttpPort).then((service) => {
+          services.push(service);
+          return service;
+        });
+        await secondGateway;
+      },
       async api(path) {
         const res = await fetch(`http://127.0.0.1:${apiHttpPort}${path}`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
         if (res.status === 404) return undefined;
